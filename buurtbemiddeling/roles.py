@@ -1,0 +1,44 @@
+"""The four roles of DESIGN.md, kept as Django groups. One place names them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    MEDIATOR = "mediator", _("Mediator")
+    REFERRER = "referrer", _("Referrer")
+    STEERING_GROUP = "steering_group", _("Steering group")
+
+
+def has_role(user, role: Role) -> bool:
+    """True when an active, logged-in user belongs to the role's group.
+
+    The group names are read once per request object and cached on the user,
+    so navigation and guards do not query for every check.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_names = names
+    return role.value in names
+
+
+def is_coordinator(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def is_mediator(user) -> bool:
+    return has_role(user, Role.MEDIATOR)
+
+
+def is_referrer(user) -> bool:
+    return has_role(user, Role.REFERRER)
+
+
+def is_steering_group(user) -> bool:
+    return has_role(user, Role.STEERING_GROUP)

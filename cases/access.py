@@ -1,0 +1,18 @@
+"""The one guard for cases: a case that is not yours is a 404, never a 403.
+
+A 403 would tell the visitor that the case exists.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .models import Case
+from .querysets import Scope
+
+
+def get_case_for_user(user, code, *, scope: Scope = Scope.RECORD) -> Case:
+    try:
+        return Case.objects.visible_to(user, scope=scope).get(code=code)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None

@@ -1,0 +1,222 @@
+"""All writes to cases. Keyword-only, typed, one transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtbemiddeling.errors import DomainError
+
+from .models import (
+    TRANSITIONS,
+    Case,
+    CaseEvent,
+    CaseNumberSequence,
+    Channel,
+    ConflictType,
+    Neighbourhood,
+    Outcome,
+    Party,
+    PostcodeArea,
+    Status,
+)
+
+
+class IllegalTransition(DomainError):
+    pass
+
+
+def _next_case_number(year: int) -> str:
+    """Hand out the next number of ``year``; call inside a transaction.
+
+    The UPDATE takes a row lock that is held until the caller's transaction ends,
+    so concurrent creators queue on that row instead of reading the same value.
+    The row for a new year is created with ignore_conflicts so that two first
+    cases of a year cannot both insert it.
+    """
+    CaseNumberSequence.objects.bulk_create([CaseNumberSequence(year=year, last=0)], ignore_conflicts=True)
+    CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseNumberSequence.objects.values_list("last", flat=True).get(year=year)
+    return f"{year}-{last:04d}"
+
+
+def neighbourhood_for_postcode(postcode: str) -> Neighbourhood | None:
+    digits = postcode[:4]
+    area = PostcodeArea.objects.select_related("neighbourhood").filter(digits=digits).first()
+    return area.neighbourhood if area else None
+
+
+@dataclass(frozen=True)
+class PartyData:
+    role: str
+    name: str = ""
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    preferred_language: str = "nl"
+    interpreter_needed: bool = False
+    tenure: str = ""
+    landlord_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseData:
+    channel: str
+    description: str = ""
+    tried_already: str = ""
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = "Enschede"
+    conflict_type_codes: tuple[str, ...] = ()
+    flag_psychosocial: bool = False
+    flag_language_barrier: bool = False
+    flag_threat: bool = False
+    partner_reference: str = ""
+    parties: tuple[PartyData, ...] = field(default_factory=tuple)
+
+
+@transaction.atomic
+def create_case(
+    *,
+    data: CaseData,
+    actor=None,
+    referring_organisation=None,
+    consent_given: bool,
+    received_at: datetime | None = None,
+) -> Case:
+    """Register a case with its parties and a 'received' milestone event."""
+    now = timezone.now()
+    received_at = received_at or now
+    local_received = timezone.localtime(received_at)
+    if data.channel == Channel.PARTNER_REFERRAL and referring_organisation is None:
+        raise DomainError(_("A partner referral needs a referring organisation."))
+    case = Case(
+        number=_next_case_number(local_received.year),
+        channel=data.channel,
+        referring_organisation=referring_organisation,
+        referred_by=actor if referring_organisation is not None else None,
+        partner_reference=data.partner_reference,
+        description=data.description,
+        tried_already=data.tried_already,
+        street=data.street,
+        house_number=data.house_number,
+        postcode=data.postcode,
+        city=data.city,
+        neighbourhood=neighbourhood_for_postcode(data.postcode) if data.postcode else None,
+        flag_psychosocial=data.flag_psychosocial,
+        flag_language_barrier=data.flag_language_barrier,
+        flag_threat=data.flag_threat,
+        consent_given=consent_given,
+        consent_at=now if consent_given else None,
+        consent_recorded_by=actor if consent_given and getattr(actor, "pk", None) else None,
+        received_at=received_at,
+    )
+    case.full_clean(exclude=["number", "conflict_types"])
+    case.save()
+    if data.conflict_type_codes:
+        case.conflict_types.set(ConflictType.objects.filter(code__in=data.conflict_type_codes))
+    for party in data.parties:
+        row = Party(case=case, **party.__dict__)
+        row.full_clean()
+        row.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        created_at=received_at,
+        kind=CaseEvent.Kind.CREATED,
+        new_status=Status.NEW,
+        milestone=CaseEvent.Milestone.RECEIVED,
+    )
+    return case
+
+
+# Which referrer milestone a status change reaches, if any.
+def _milestone_for(old_status: str, new_status: str, outcome: str) -> str:
+    if new_status == Status.IN_MEDIATION and old_status == Status.MATCHING:
+        return CaseEvent.Milestone.TAKEN_UP
+    if new_status == Status.MATCHING:
+        return CaseEvent.Milestone.SUITABLE
+    if new_status == Status.NOT_SUITABLE:
+        return CaseEvent.Milestone.NOT_SUITABLE
+    if new_status == Status.CLOSED:
+        resolved = outcome in Outcome.resolved()
+        return CaseEvent.Milestone.CLOSED_RESOLVED if resolved else CaseEvent.Milestone.CLOSED_NOT_RESOLVED
+    return CaseEvent.Milestone.NONE
+
+
+@transaction.atomic
+def change_status(
+    *,
+    case: Case,
+    new_status: str,
+    actor=None,
+    text: str = "",
+    outcome: str = "",
+    not_suitable_reason: str = "",
+    referred_to: str = "",
+    at: datetime | None = None,
+) -> Case:
+    """Move ``case`` to ``new_status`` if the transition map allows it, and log it.
+
+    The row is locked first so that two coordinators acting at once see each
+    other's change instead of both moving from the same old status.
+    """
+    at = at or timezone.now()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    old_status = locked.status
+    if new_status not in TRANSITIONS.get(old_status, frozenset()):
+        raise IllegalTransition(
+            _("A case with status “%(old)s” cannot move to “%(new)s”.")
+            % {"old": Status(old_status).label, "new": Status(new_status).label}
+        )
+    update_fields = ["status", "updated_at"]
+    if new_status == Status.CLOSED:
+        if outcome not in Outcome.values:
+            raise DomainError(_("Choose an outcome to close the case."))
+        locked.outcome = outcome
+        locked.closed_at = at
+        update_fields += ["outcome", "closed_at"]
+    elif new_status == Status.NOT_SUITABLE:
+        if not not_suitable_reason.strip():
+            raise DomainError(_("Give the reason why the case is not suitable."))
+        locked.not_suitable_reason = not_suitable_reason
+        locked.referred_to = referred_to
+        locked.closed_at = at
+        update_fields += ["not_suitable_reason", "referred_to", "closed_at"]
+    if old_status == Status.CLOSED:  # reopening
+        if not locked.can_reopen(at):
+            raise IllegalTransition(_("A case can be reopened only within six months of closing."))
+        locked.outcome = ""
+        locked.closed_at = None
+        update_fields += ["outcome", "closed_at"]
+    if new_status == Status.INTAKE and locked.first_contact_at is None:
+        locked.first_contact_at = at
+        update_fields.append("first_contact_at")
+    if new_status == Status.IN_MEDIATION and locked.matched_at is None:
+        locked.matched_at = at
+        update_fields.append("matched_at")
+    locked.status = new_status
+    locked.save(update_fields=update_fields)
+    CaseEvent.objects.create(
+        case=locked,
+        actor=actor if getattr(actor, "pk", None) else None,
+        created_at=at,
+        kind=CaseEvent.Kind.STATUS_CHANGE,
+        old_status=old_status,
+        new_status=new_status,
+        text=text,
+        milestone=_milestone_for(old_status, new_status, outcome),
+    )
+    # Keep the caller's instance in step with the database.
+    for name in set(update_fields):
+        setattr(case, name, getattr(locked, name))
+    return case

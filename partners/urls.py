@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("stuurgroep/", views.steering_home, name="steering_home"),
+]
