@@ -42,3 +42,20 @@ def is_referrer(user) -> bool:
 
 def is_steering_group(user) -> bool:
     return has_role(user, Role.STEERING_GROUP)
+
+
+# Apps whose models the coordinator manages in Django admin (DESIGN: coordinators see everything).
+COORDINATOR_ADMIN_APPS = ("partners", "cases", "mediators", "buurtbemiddeling", "django_celery_beat")
+
+
+def grant_coordinator_permissions(**kwargs) -> None:
+    """Give the coordinator group every permission on the domain apps.
+
+    Connected to post_migrate, so a model added later is covered at the next migrate.
+    Coordinators also need is_staff to open the admin; that is set per user.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=Role.COORDINATOR.value)
+    permissions = Permission.objects.filter(content_type__app_label__in=COORDINATOR_ADMIN_APPS)
+    group.permissions.add(*permissions)

@@ -5,6 +5,7 @@ A 403 would tell the visitor that the case exists.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from .models import Case
@@ -14,5 +15,5 @@ from .querysets import Scope
 def get_case_for_user(user, code, *, scope: Scope = Scope.RECORD) -> Case:
     try:
         return Case.objects.visible_to(user, scope=scope).get(code=code)
-    except (Case.DoesNotExist, ValueError, TypeError):
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404("No such case.") from None

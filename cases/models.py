@@ -167,7 +167,9 @@ class Case(models.Model):
         related_name="referred_cases",
     )
     partner_reference = models.CharField(_("partner's reference"), max_length=60, blank=True)
-    conflict_types = models.ManyToManyField(ConflictType, verbose_name=_("conflict types"), related_name="cases")
+    conflict_types = models.ManyToManyField(
+        ConflictType, verbose_name=_("conflict types"), related_name="cases", blank=True
+    )
     description = models.TextField(_("description"), max_length=5000, blank=True)
     tried_already = models.TextField(_("what was tried already"), max_length=2000, blank=True)
 

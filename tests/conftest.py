@@ -1,0 +1,113 @@
+"""Shared fixtures: personas for permission tests and service availability checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection
+
+from buurtbemiddeling.roles import Role
+from mediators.models import Assignment
+from partners.models import Membership
+from tests import factories
+
+
+def _reachable(url: str | None, default_port: int) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    """Skip tests whose service is absent, always with the reason (never silently)."""
+    if item.get_closest_marker("postgres") and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("redis") and not _reachable(os.environ.get("REDIS_URL"), 6379):
+        pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.OrganisationFactory(name="Ons Huis", kind="woningcorporatie")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return factories.OrganisationFactory(name="Domijn", kind="woningcorporatie")
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(username="coordinator", roles=[Role.COORDINATOR])
+
+
+@pytest.fixture
+def referrer(organisation):
+    """alice: a referrer of the organisation that referred ``referred_case``."""
+    user = factories.UserFactory(username="alice", roles=[Role.REFERRER])
+    factories.MembershipFactory(user=user, organisation=organisation, role=Membership.Role.REFERRER)
+    return user
+
+
+@pytest.fixture
+def other_referrer(other_organisation):
+    """bob: a referrer, but of another organisation."""
+    user = factories.UserFactory(username="bob", roles=[Role.REFERRER])
+    factories.MembershipFactory(user=user, organisation=other_organisation, role=Membership.Role.REFERRER)
+    return user
+
+
+@pytest.fixture
+def steering_member(organisation):
+    user = factories.UserFactory(username="stuurgroep", roles=[Role.STEERING_GROUP])
+    factories.MembershipFactory(user=user, organisation=organisation, role=Membership.Role.STEERING_GROUP)
+    return user
+
+
+@pytest.fixture
+def referred_case(organisation, referrer):
+    case = factories.CaseFactory(
+        channel="partner_referral", referring_organisation=organisation, referred_by=referrer, partner_reference="OH-1"
+    )
+    factories.PartyFactory(case=case, role="A", name="Canary Anna Aarts")
+    factories.PartyFactory(case=case, role="B", name="Canary Bert Bos")
+    return case
+
+
+@pytest.fixture
+def assigned_mediator(referred_case):
+    mediator = factories.MediatorFactory(user__username="bemiddelaar-toegewezen")
+    factories.AssignmentFactory(case=referred_case, mediator=mediator, status=Assignment.Status.ACCEPTED)
+    return mediator.user
+
+
+@pytest.fixture
+def proposed_mediator(referred_case):
+    mediator = factories.MediatorFactory(user__username="bemiddelaar-voorgesteld")
+    factories.AssignmentFactory(
+        case=referred_case, mediator=mediator, role=Assignment.Role.CO, status=Assignment.Status.PROPOSED
+    )
+    return mediator.user
+
+
+@pytest.fixture
+def unassigned_mediator(db):
+    return factories.MediatorFactory(user__username="bemiddelaar-ander").user
+
+
+@pytest.fixture
+def inactive_coordinator(db):
+    return factories.UserFactory(username="oud-coordinator", roles=[Role.COORDINATOR], is_active=False)
