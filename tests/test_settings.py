@@ -13,11 +13,13 @@ from django.core.exceptions import ImproperlyConfigured
 from buurtbemiddeling import env
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a real start-up would not have: the test run's own services and flags.
+_NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _start(settings_module: str, **environ: str) -> subprocess.CompletedProcess:
     """Load Django with the given settings in a fresh interpreter, as start-up would."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
     clean.update(environ, DJANGO_SETTINGS_MODULE=settings_module, VAR_DIR=str(ROOT / "var" / "test-settings"))
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -72,7 +74,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_passes_the_deploy_check():
     environ = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
+        k: v for k, v in os.environ.items() if k not in _NOT_INHERITED
     }
     environ.update(
         DJANGO_SETTINGS_MODULE="buurtbemiddeling.settings.production",

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "buurtbemiddeling.middleware.DutchUnlessChosenLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,7 +146,35 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+# The schedule lives here, in code. django-celery-beat's DatabaseScheduler copies these entries
+# into its tables when beat starts (an edit in the admin lasts until the next start). Run exactly
+# one beat: two would send every periodic task twice (see README, "Notifications").
+CELERY_BEAT_SCHEDULE = {
+    # Release stale claims, schedule overdue-intake alerts, hand due notifications to workers.
+    "notifications-sweep": {
+        "task": "buurtbemiddeling.tasks.sweep_notifications",
+        "schedule": 60.0,
+        # A sweep that waited longer than its interval is useless: the next one is on its way.
+        "options": {"expires": 55},
+    },
+    # 08:00 in CELERY_TIMEZONE (Europe/Amsterdam), summer and winter.
+    "notifications-daily-digest": {
+        "task": "buurtbemiddeling.tasks.schedule_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+
+# Notifications (buurtbemiddeling.notifications): retries with exponential backoff and jitter.
+NOTIFICATION_MAX_ATTEMPTS = env.get_int("NOTIFICATION_MAX_ATTEMPTS", 6)
+NOTIFICATION_RETRY_BASE_SECONDS = env.get_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+NOTIFICATION_RETRY_MAX_SECONDS = env.get_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
+# A row claimed longer ago than this was cut off mid-send (worker killed); the sweep releases it.
+# Must be well above the send task's time limit (NOTIFICATION_SEND_TIME_LIMIT_SECONDS).
+NOTIFICATION_STALE_CLAIM_MINUTES = env.get_int("NOTIFICATION_STALE_CLAIM_MINUTES", 10)
+NOTIFICATION_SEND_TIME_LIMIT_SECONDS = 120
+# A send message not started within this time is dropped by the worker; the sweep sends a fresh one.
+NOTIFICATION_SEND_EXPIRES_SECONDS = 120
+NOTIFICATION_SWEEP_BATCH = env.get_int("NOTIFICATION_SWEEP_BATCH", 500)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

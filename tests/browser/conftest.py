@@ -11,9 +11,6 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
-# Playwright's sync API runs an event loop in the test thread; the live server and the
-# test's own ORM calls are still synchronous code, so Django's async guard must stand aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
@@ -28,6 +25,11 @@ def browser():
         pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in the test thread for the whole session, while
+    # the tests' own ORM calls (and the database flush) stay synchronous: Django's async guard
+    # must stand aside while the browser lives. Subprocesses started by other tests drop it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         context_browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -45,6 +47,10 @@ def browser():
         )
         yield context_browser
         context_browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
