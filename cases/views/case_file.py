@@ -6,9 +6,9 @@ from django.views.decorators.cache import never_cache
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.roles import Role
 
-from .access import get_case_for_user
-from .models import Case, CaseEvent
-from .querysets import Scope
+from ..access import get_case_for_user
+from ..models import Case, CaseEvent
+from ..querysets import Scope
 
 
 @role_required(Role.COORDINATOR)

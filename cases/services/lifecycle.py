@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from buurtbemiddeling.errors import DomainError
 
-from .models import (
+from ..models import (
     TRANSITIONS,
     Case,
     CaseEvent,
