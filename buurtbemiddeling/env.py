@@ -36,9 +36,7 @@ def get_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean; use one of true/false, yes/no, on/off, 1/0."
-    )
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of true/false, yes/no, on/off, 1/0.")
 
 
 def get_int(name: str, default: int) -> int:

@@ -24,9 +24,9 @@ urlpatterns = [
     path("zaken/", include("cases.urls")),
     path("bemiddelaar/", include("mediators.urls")),
     path("partners/", include("partners.urls")),
+    path("notificaties/", include("buurtbemiddeling.notification_views")),
     path("admin/", admin.site.urls),
 ]
 
 admin.site.site_header = "Buurtbemiddeling"
 admin.site.site_title = "Buurtbemiddeling"
-

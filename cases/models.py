@@ -144,6 +144,9 @@ class CaseNumberSequence(models.Model):
     class Meta:
         verbose_name = _("case number sequence")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Case(models.Model):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
@@ -179,7 +182,12 @@ class Case(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True, default="Enschede")
     neighbourhood = models.ForeignKey(
-        Neighbourhood, verbose_name=_("neighbourhood"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
 
     # Complexity flags.
@@ -326,7 +334,12 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("when"), db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -341,9 +354,7 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         indexes = [
             models.Index(fields=["case", "created_at"], name="caseevent_case_created_idx"),
-            models.Index(
-                fields=["case", "created_at"], condition=~Q(milestone=""), name="caseevent_milestone_idx"
-            ),
+            models.Index(fields=["case", "created_at"], condition=~Q(milestone=""), name="caseevent_milestone_idx"),
         ]
 
     def __str__(self) -> str:
@@ -373,7 +384,9 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     location = models.CharField(_("location"), max_length=200, blank=True)
-    mediators = models.ManyToManyField("mediators.Mediator", verbose_name=_("mediators present"), related_name="meetings")
+    mediators = models.ManyToManyField(
+        "mediators.Mediator", verbose_name=_("mediators present"), related_name="meetings"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     confidential_notes = models.TextField(_("confidential notes"), max_length=5000, blank=True)
 

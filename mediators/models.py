@@ -19,10 +19,16 @@ class Mediator(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator")
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     home_postcode = models.CharField(
-        _("home postcode"), max_length=7, help_text=_("Used to avoid a conflict of interest: never a case in their own wijk.")
+        _("home postcode"),
+        max_length=7,
+        help_text=_("Used to avoid a conflict of interest: never a case in their own wijk."),
     )
-    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes, e.g. [\"nl\", \"tr\"]."))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_TRAINING, db_index=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_('Language codes, e.g. ["nl", "tr"].')
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_TRAINING, db_index=True
+    )
     certified_on = models.DateField(_("certified on (basistraining)"), null=True, blank=True)
     max_concurrent_cases = models.PositiveSmallIntegerField(_("maximum concurrent cases"), default=3)
     yearly_target = models.PositiveSmallIntegerField(_("yearly target"), default=12)

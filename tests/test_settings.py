@@ -73,9 +73,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_production_passes_the_deploy_check():
-    environ = {
-        k: v for k, v in os.environ.items() if k not in _NOT_INHERITED
-    }
+    environ = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
     environ.update(
         DJANGO_SETTINGS_MODULE="buurtbemiddeling.settings.production",
         SECRET_KEY="kJ8#mQ2$vL9@pX4!nR7&wT1*zY6^bH3%cF5(dG0)eA-sU_iO+Zx4Lq",

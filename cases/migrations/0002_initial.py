@@ -5,104 +5,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('mediators', '0001_initial'),
-        ('partners', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("mediators", "0001_initial"),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='mediators',
-            field=models.ManyToManyField(related_name='meetings', to='mediators.mediator', verbose_name='mediators present'),
+            model_name="meeting",
+            name="mediators",
+            field=models.ManyToManyField(
+                related_name="meetings", to="mediators.mediator", verbose_name="mediators present"
+            ),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agreements', to='cases.meeting'),
+            model_name="agreement",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="agreements",
+                to="cases.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='neighbourhood',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.neighbourhood', verbose_name='neighbourhood'),
+            model_name="case",
+            name="neighbourhood",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.neighbourhood",
+                verbose_name="neighbourhood",
+            ),
         ),
         migrations.AddField(
-            model_name='party',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cases.case'),
+            model_name="party",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="parties", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='party',
-            name='landlord',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tenants', to='partners.organisation', verbose_name='landlord'),
+            model_name="party",
+            name="landlord",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="tenants",
+                to="partners.organisation",
+                verbose_name="landlord",
+            ),
         ),
         migrations.AddField(
-            model_name='postcodearea',
-            name='neighbourhood',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postcodes', to='cases.neighbourhood'),
+            model_name="postcodearea",
+            name="neighbourhood",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="postcodes", to="cases.neighbourhood"
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['case', 'created_at'], name='caseevent_case_created_idx'),
+            model_name="caseevent",
+            index=models.Index(fields=["case", "created_at"], name="caseevent_case_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(condition=models.Q(('milestone', ''), _negated=True), fields=['case', 'created_at'], name='caseevent_milestone_idx'),
+            model_name="caseevent",
+            index=models.Index(
+                condition=models.Q(("milestone", ""), _negated=True),
+                fields=["case", "created_at"],
+                name="caseevent_milestone_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['starts_at', 'status'], name='meeting_starts_status_idx'),
+            model_name="meeting",
+            index=models.Index(fields=["starts_at", "status"], name="meeting_starts_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='meeting_ends_after_start'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="meeting_ends_after_start"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'received_at'], name='case_status_received_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['received_at'], name='case_received_idx'),
+            model_name="case",
+            index=models.Index(fields=["received_at"], name="case_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['closed_at'], name='case_closed_idx'),
+            model_name="case",
+            index=models.Index(fields=["closed_at"], name="case_closed_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['neighbourhood', 'status'], name='case_neighbourhood_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["neighbourhood", "status"], name="case_neighbourhood_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['referring_organisation', 'received_at'], name='case_referrer_received_idx'),
+            model_name="case",
+            index=models.Index(fields=["referring_organisation", "received_at"], name="case_referrer_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['postcode', 'house_number'], name='case_address_idx'),
+            model_name="case",
+            index=models.Index(fields=["postcode", "house_number"], name="case_address_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('partner_reference', ''), _negated=True), fields=('referring_organisation', 'partner_reference'), name='case_partner_reference_unique_per_organisation'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("partner_reference", ""), _negated=True),
+                fields=("referring_organisation", "partner_reference"),
+                name="case_partner_reference_unique_per_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_at__isnull', True), ('closed_at__gte', models.F('received_at')), _connector='OR'), name='case_closed_after_received'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_at__isnull", True), ("closed_at__gte", models.F("received_at")), _connector="OR"
+                ),
+                name="case_closed_after_received",
+            ),
         ),
         migrations.AddIndex(
-            model_name='party',
-            index=models.Index(fields=['postcode', 'house_number'], name='party_address_idx'),
+            model_name="party",
+            index=models.Index(fields=["postcode", "house_number"], name="party_address_idx"),
         ),
         migrations.AddConstraint(
-            model_name='party',
-            constraint=models.UniqueConstraint(condition=models.Q(('role__in', ['A', 'B'])), fields=('case', 'role'), name='party_one_a_and_one_b_per_case'),
+            model_name="party",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role__in", ["A", "B"])),
+                fields=("case", "role"),
+                name="party_one_a_and_one_b_per_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postcodearea',
-            constraint=models.CheckConstraint(condition=models.Q(('digits__regex', '^[1-9][0-9]{3}$')), name='postcode_area_four_digits'),
+            model_name="postcodearea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("digits__regex", "^[1-9][0-9]{3}$")), name="postcode_area_four_digits"
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_conflict_types'),
+        ("cases", "0003_conflict_types"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='conflict_types',
-            field=models.ManyToManyField(blank=True, related_name='cases', to='cases.conflicttype', verbose_name='conflict types'),
+            model_name="case",
+            name="conflict_types",
+            field=models.ManyToManyField(
+                blank=True, related_name="cases", to="cases.conflicttype", verbose_name="conflict types"
+            ),
         ),
     ]

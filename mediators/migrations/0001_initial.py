@@ -6,161 +6,326 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Mediator',
+            name="Mediator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('home_postcode', models.CharField(help_text='Used to avoid a conflict of interest: never a case in their own wijk.', max_length=7, verbose_name='home postcode')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Language codes, e.g. ["nl", "tr"].', verbose_name='languages')),
-                ('status', models.CharField(choices=[('applicant', 'Applicant'), ('in_training', 'In training'), ('active', 'Active'), ('paused', 'Paused'), ('stopped', 'Stopped')], db_index=True, default='in_training', max_length=20, verbose_name='status')),
-                ('certified_on', models.DateField(blank=True, null=True, verbose_name='certified on (basistraining)')),
-                ('max_concurrent_cases', models.PositiveSmallIntegerField(default=3, verbose_name='maximum concurrent cases')),
-                ('yearly_target', models.PositiveSmallIntegerField(default=12, verbose_name='yearly target')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined on')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='mediator', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "home_postcode",
+                    models.CharField(
+                        help_text="Used to avoid a conflict of interest: never a case in their own wijk.",
+                        max_length=7,
+                        verbose_name="home postcode",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Language codes, e.g. ["nl", "tr"].',
+                        verbose_name="languages",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "Applicant"),
+                            ("in_training", "In training"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("stopped", "Stopped"),
+                        ],
+                        db_index=True,
+                        default="in_training",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("certified_on", models.DateField(blank=True, null=True, verbose_name="certified on (basistraining)")),
+                (
+                    "max_concurrent_cases",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="maximum concurrent cases"),
+                ),
+                ("yearly_target", models.PositiveSmallIntegerField(default=12, verbose_name="yearly target")),
+                ("joined_on", models.DateField(blank=True, null=True, verbose_name="joined on")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mediator",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mediator',
-                'verbose_name_plural': 'mediators',
-                'ordering': ['user__first_name', 'user__last_name'],
+                "verbose_name": "mediator",
+                "verbose_name_plural": "mediators",
+                "ordering": ["user__first_name", "user__last_name"],
             },
         ),
         migrations.CreateModel(
-            name='Availability',
+            name="Availability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='weekday')),
-                ('part', models.CharField(choices=[('morning', 'Morning'), ('afternoon', 'Afternoon'), ('evening', 'Evening')], max_length=10, verbose_name='part of day')),
-                ('mediator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='mediators.mediator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")],
+                        max_length=10,
+                        verbose_name="part of day",
+                    ),
+                ),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availability",
+                        to="mediators.mediator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'availability',
-                'verbose_name_plural': 'availability',
-                'ordering': ['weekday', 'part'],
+                "verbose_name": "availability",
+                "verbose_name_plural": "availability",
+                "ordering": ["weekday", "part"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead'), ('co', 'Co-mediator')], max_length=4, verbose_name='role')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('completed', 'Completed')], default='proposed', max_length=10, verbose_name='status')),
-                ('proposed_at', models.DateTimeField(verbose_name='proposed')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('decline_reason', models.TextField(blank=True, max_length=1000, verbose_name='reason for declining')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mediator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='mediators.mediator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead"), ("co", "Co-mediator")], max_length=4, verbose_name="role"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                            ("completed", "Completed"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(verbose_name="proposed")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                ("decline_reason", models.TextField(blank=True, max_length=1000, verbose_name="reason for declining")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="cases.case"
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assignments", to="mediators.mediator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['case', 'role'],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["case", "role"],
             },
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='to')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('mediator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='mediators.mediator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="to")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="absences", to="mediators.mediator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'absence',
-                'verbose_name_plural': 'absences',
-                'ordering': ['starts_on'],
+                "verbose_name": "absence",
+                "verbose_name_plural": "absences",
+                "ordering": ["starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingRecord',
+            name="TrainingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('basistraining', 'Basic training'), ('vervolgtraining', 'Advanced training'), ('intervisie', 'Intervision')], max_length=20, verbose_name='kind')),
-                ('date', models.DateField(verbose_name='date')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='hours')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('mediator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_records', to='mediators.mediator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("basistraining", "Basic training"),
+                            ("vervolgtraining", "Advanced training"),
+                            ("intervisie", "Intervision"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="hours")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_records",
+                        to="mediators.mediator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training record',
-                'verbose_name_plural': 'training records',
-                'ordering': ['-date'],
+                "verbose_name": "training record",
+                "verbose_name_plural": "training records",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='VolunteerApplication',
+            name="VolunteerApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('email', models.EmailField(max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('postcode', models.CharField(blank=True, max_length=7, verbose_name='postcode')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('motivation', models.TextField(blank=True, max_length=3000, verbose_name='motivation')),
-                ('status', models.CharField(choices=[('new', 'New'), ('interview', 'Interview'), ('in_training', 'In training'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], db_index=True, default='new', max_length=20, verbose_name='status')),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='received')),
-                ('mediator', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='application', to='mediators.mediator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("email", models.EmailField(max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                ("postcode", models.CharField(blank=True, max_length=7, verbose_name="postcode")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("motivation", models.TextField(blank=True, max_length=3000, verbose_name="motivation")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("interview", "Interview"),
+                            ("in_training", "In training"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="received")),
+                (
+                    "mediator",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="application",
+                        to="mediators.mediator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'volunteer application',
-                'verbose_name_plural': 'volunteer applications',
-                'ordering': ['-received_at'],
+                "verbose_name": "volunteer application",
+                "verbose_name_plural": "volunteer applications",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='mediator',
-            constraint=models.CheckConstraint(condition=models.Q(('max_concurrent_cases__gte', 1)), name='mediator_capacity_positive'),
+            model_name="mediator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_concurrent_cases__gte", 1)), name="mediator_capacity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availability',
-            constraint=models.UniqueConstraint(fields=('mediator', 'weekday', 'part'), name='availability_once'),
+            model_name="availability",
+            constraint=models.UniqueConstraint(fields=("mediator", "weekday", "part"), name="availability_once"),
         ),
         migrations.AddConstraint(
-            model_name='availability',
-            constraint=models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='availability_weekday_range'),
+            model_name="availability",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weekday__lte", 6)), name="availability_weekday_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['mediator', 'status'], name='assignment_mediator_status_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["mediator", "status"], name="assignment_mediator_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['status', 'proposed_at'], name='assignment_status_proposed_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["status", "proposed_at"], name="assignment_status_proposed_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('case', 'mediator'), name='assignment_mediator_once_per_case'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(fields=("case", "mediator"), name="assignment_mediator_once_per_case"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'accepted'])), fields=('case', 'role'), name='assignment_one_active_per_role'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["proposed", "accepted"])),
+                fields=("case", "role"),
+                name="assignment_one_active_per_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['lead', 'co'])), name='assignment_role_valid'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["lead", "co"])), name="assignment_role_valid"
+            ),
         ),
         migrations.AddIndex(
-            model_name='absence',
-            index=models.Index(fields=['mediator', 'ends_on'], name='absence_mediator_end_idx'),
+            model_name="absence",
+            index=models.Index(fields=["mediator", "ends_on"], name="absence_mediator_end_idx"),
         ),
         migrations.AddConstraint(
-            model_name='absence',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='absence_ends_after_start'),
+            model_name="absence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="absence_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='training_hours_positive'),
+            model_name="trainingrecord",
+            constraint=models.CheckConstraint(condition=models.Q(("hours__gt", 0)), name="training_hours_positive"),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,80 +14,146 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Convenant',
+            name="Convenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('signed_on', models.DateField(verbose_name='signed on')),
-                ('starts_on', models.DateField(verbose_name='runs from')),
-                ('ends_on', models.DateField(verbose_name='runs to')),
-                ('area', models.CharField(help_text='Where the convenant applies.', max_length=200, verbose_name='area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("signed_on", models.DateField(verbose_name="signed on")),
+                ("starts_on", models.DateField(verbose_name="runs from")),
+                ("ends_on", models.DateField(verbose_name="runs to")),
+                (
+                    "area",
+                    models.CharField(help_text="Where the convenant applies.", max_length=200, verbose_name="area"),
+                ),
             ],
             options={
-                'verbose_name': 'convenant',
-                'verbose_name_plural': 'convenants',
-                'ordering': ['-starts_on'],
+                "verbose_name": "convenant",
+                "verbose_name_plural": "convenants",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('gemeente', 'Municipality'), ('woningcorporatie', 'Housing corporation'), ('politie', 'Police'), ('welzijn', 'Welfare organisation'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
-                ('is_convenant_partner', models.BooleanField(default=False, verbose_name='convenant partner')),
-                ('notification_email', models.EmailField(blank=True, max_length=254, verbose_name='notification email')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gemeente", "Municipality"),
+                            ("woningcorporatie", "Housing corporation"),
+                            ("politie", "Police"),
+                            ("welzijn", "Welfare organisation"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_convenant_partner", models.BooleanField(default=False, verbose_name="convenant partner")),
+                (
+                    "notification_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="notification email"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ConvenantParty',
+            name="ConvenantParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('yearly_contribution', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='yearly contribution (EUR)')),
-                ('in_kind', models.TextField(blank=True, verbose_name='contribution in kind')),
-                ('convenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='party_rows', to='partners.convenant')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='convenant_rows', to='partners.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "yearly_contribution",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=10, verbose_name="yearly contribution (EUR)"
+                    ),
+                ),
+                ("in_kind", models.TextField(blank=True, verbose_name="contribution in kind")),
+                (
+                    "convenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="party_rows", to="partners.convenant"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="convenant_rows",
+                        to="partners.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'convenant party',
-                'verbose_name_plural': 'convenant parties',
+                "verbose_name": "convenant party",
+                "verbose_name_plural": "convenant parties",
             },
         ),
         migrations.AddField(
-            model_name='convenant',
-            name='parties',
-            field=models.ManyToManyField(related_name='convenants', through='partners.ConvenantParty', to='partners.organisation'),
+            model_name="convenant",
+            name="parties",
+            field=models.ManyToManyField(
+                related_name="convenants", through="partners.ConvenantParty", to="partners.organisation"
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('referrer', 'Referrer'), ('steering_group', 'Steering group')], max_length=20, verbose_name='role')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partners.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("referrer", "Referrer"), ("steering_group", "Steering group")],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="partners.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='membership_once')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organisation", "role"), name="membership_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='convenantparty',
-            constraint=models.UniqueConstraint(fields=('convenant', 'organisation'), name='convenant_party_once'),
+            model_name="convenantparty",
+            constraint=models.UniqueConstraint(fields=("convenant", "organisation"), name="convenant_party_once"),
         ),
         migrations.AddConstraint(
-            model_name='convenantparty',
-            constraint=models.CheckConstraint(condition=models.Q(('yearly_contribution__gte', 0)), name='convenant_contribution_not_negative'),
+            model_name="convenantparty",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("yearly_contribution__gte", 0)), name="convenant_contribution_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convenant',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='convenant_ends_after_start'),
+            model_name="convenant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gt", models.F("starts_on"))), name="convenant_ends_after_start"
+            ),
         ),
     ]
