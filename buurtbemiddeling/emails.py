@@ -38,10 +38,17 @@ def notifications_url() -> str:
     return settings.SITE_URL + reverse("notifications:list")
 
 
+def address_of(notification: Notification) -> tuple[str, str]:
+    """(email address, language) of a row's recipient, with or without an account."""
+    if notification.recipient_id is not None:
+        return notification.recipient.email, language_for(notification.recipient)
+    return notification.to_email, notification.language or UserPreference.Language.DUTCH
+
+
 def _render(notification: Notification, name: str, context: dict) -> EmailMultiAlternatives:
-    recipient = notification.recipient
+    to_email, language = address_of(notification)
     context = {**context, "site_url": settings.SITE_URL}
-    with translation.override(language_for(recipient)):
+    with translation.override(language):
         # A subject is one line whatever the template's line breaks.
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
         text = render_to_string(f"emails/{name}-body.txt", context)
@@ -51,7 +58,7 @@ def _render(notification: Notification, name: str, context: dict) -> EmailMultiA
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
+        to=[to_email],
         headers={
             # The same row always gets the same Message-ID: should a send be repeated after a
             # worker died mid-send, mail systems can recognise the duplicate.

@@ -45,6 +45,19 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         INTAKE_OVERDUE = "intake_overdue", _("Intake overdue")
         DAILY_DIGEST = "daily_digest", _("Daily digest")
+        # Intake (cases): to the referrer, or to a self-reporting resident without an account.
+        REFERRAL_RECEIVED = "referral_received", _("Referral received")
+        REPORT_RECEIVED = "report_received", _("Report received")
+        MILESTONE = "milestone", _("Referral milestone")
+        # Coordination (mediators).
+        PROPOSAL = "proposal", _("Case proposed to a mediator")
+        PROPOSAL_REMINDER = "proposal_reminder", _("Proposal not answered")
+        PROPOSAL_DECLINED = "proposal_declined", _("Proposal declined")
+        PROPOSAL_EXPIRED = "proposal_expired", _("Proposal expired")
+        MEETING_TOMORROW = "meeting_tomorrow", _("Meeting tomorrow")
+        MEETING_OUTCOME_MISSING = "meeting_outcome_missing", _("Meeting outcome not recorded")
+        FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+        SET_PASSWORD = "set_password", _("Set your password")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -61,6 +74,14 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    # For a recipient without an account (a self-reporting resident): personal data, emptied
+    # once the row is sent or given up (see notifications.forget_address).
+    to_email = models.EmailField(_("to (no account)"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("For a recipient without an account; else theirs.")
     )
     # What the notification is about (a case for most kinds; nothing for the digest).
     subject_type = models.ForeignKey(
@@ -97,6 +118,10 @@ class Notification(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="notification_sent_has_sent_at"
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(to_email="") | ~Q(status="pending"),
+                name="notification_pending_has_an_address",
             ),
             models.CheckConstraint(
                 condition=~Q(status="sending") | Q(claimed_at__isnull=False), name="notification_sending_is_claimed"

@@ -252,6 +252,9 @@ def backoff_seconds(attempt: int, *, rand: Callable[[], float] = random.random) 
 
 def _still_applies(notification: Notification) -> bool:
     recipient = notification.recipient
+    if recipient is None:
+        # A recipient without an account (a resident): the address is all there is.
+        return bool(notification.to_email)
     if not recipient.is_active or not recipient.email:
         return False
     if notification.kind in (Kind.INTAKE_OVERDUE, Kind.DAILY_DIGEST) and not has_role(recipient, Role.COORDINATOR):
@@ -276,7 +279,7 @@ def deliver(notification: Notification) -> str:
     Raises DeliveryFailed when the email was not handed over; the caller decides about retries.
     """
     if not _still_applies(notification):
-        _claimed(notification).update(status=NotificationStatus.CANCELLED)
+        _claimed(notification).update(status=NotificationStatus.CANCELLED, to_email="")
         logger.info("notification %s cancelled: no longer applies", notification.pk)
         return NotificationStatus.CANCELLED
     try:
@@ -289,7 +292,8 @@ def deliver(notification: Notification) -> str:
     except Exception as exc:  # is_retryable sorts transient from permanent
         raise DeliveryFailed(exc, retryable=is_retryable(exc)) from exc
     now = timezone.now()
-    if not _claimed(notification).update(status=NotificationStatus.SENT, sent_at=now, last_error=""):
+    # A resident's address is kept only until their email is out (data minimisation).
+    if not _claimed(notification).update(status=NotificationStatus.SENT, sent_at=now, last_error="", to_email=""):
         logger.warning("notification %s sent, but its claim had been released meanwhile", notification.pk)
     logger.info("notification %s sent (%s, attempt %d)", notification.pk, notification.kind, notification.attempts)
     return NotificationStatus.SENT
