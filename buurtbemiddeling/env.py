@@ -7,6 +7,7 @@ a typo in production (``DEBUG=flase``) must stop start-up, not flip a behaviour.
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit
 
 import environ
@@ -47,6 +48,20 @@ def get_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+_RATE = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)?([smhd])$")
+
+
+def get_rate(name: str, default: str) -> str:
+    """A rate such as ``5/h`` or ``20/10m``: a count per period of seconds, minutes, hours or days."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate; use e.g. 5/h, 20/10m or 100/d.")
+    return value
 
 
 def get_list(name: str, default: list[str] | None = None) -> list[str]:

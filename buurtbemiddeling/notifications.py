@@ -33,7 +33,10 @@ from django.utils import timezone
 from buurtbemiddeling import emails, workdays
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.roles import Role, has_role
+from cases import reminders as mediation_reminders
 from cases.models import Case, Status
+from cases.querysets import Scope
+from mediators import reminders as coordination_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +207,8 @@ def sweep(*, now: datetime) -> list[int]:
     """
     release_stale_claims(now=now)
     schedule_intake_overdue_alerts(now=now)
+    mediation_reminders.schedule_mediation_reminders(now=now)
+    coordination_reminders.sweep(now=now)
     return list(Notification.objects.due(now).values_list("pk", flat=True)[: settings.NOTIFICATION_SWEEP_BATCH])
 
 
@@ -262,6 +267,14 @@ def _still_applies(notification: Notification) -> bool:
     if notification.kind == Kind.INTAKE_OVERDUE:
         case = notification.subject
         return isinstance(case, Case) and case.status == Status.NEW
+    if notification.kind in mediation_reminders.KINDS:
+        return mediation_reminders.still_applies(notification)
+    if notification.kind in coordination_reminders.KINDS:
+        return coordination_reminders.still_applies(notification)
+    if notification.kind in (Kind.REFERRAL_RECEIVED, Kind.MILESTONE):
+        # Only while the referrer may still open the referral the email links to (they may have
+        # left the organisation since).
+        return Case.objects.visible_to(recipient, scope=Scope.MILESTONES).filter(pk=notification.subject_id).exists()
     return True
 
 

@@ -56,6 +56,10 @@ def grant_coordinator_permissions(**kwargs) -> None:
     """
     from django.contrib.auth.models import Group, Permission
 
-    group, _created = Group.objects.get_or_create(name=Role.COORDINATOR.value)
+    # Every role's group, not only the coordinator's: a database flush (as between transactional
+    # tests) empties the groups that partners' data migration created, and post_migrate follows it.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    group = Group.objects.get(name=Role.COORDINATOR.value)
     permissions = Permission.objects.filter(content_type__app_label__in=COORDINATOR_ADMIN_APPS)
     group.permissions.add(*permissions)

@@ -214,6 +214,10 @@ class Case(models.Model):
     not_suitable_reason = models.TextField(_("reason not suitable"), max_length=2000, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     retention_until = models.DateField(_("keep personal data until"), null=True, blank=True)
+    # What the referrer or resident submitted, exactly as submitted (cases.services.intake): the
+    # referrer's page shows this copy, never the case file as the coordinator corrected or added
+    # to it. Holds personal data: anonymisation must empty it with the other personal fields.
+    as_submitted = models.JSONField(_("as submitted"), default=dict, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -305,7 +309,12 @@ class Party(models.Model):
                 fields=["case", "role"], condition=Q(role__in=["A", "B"]), name="party_one_a_and_one_b_per_case"
             ),
         ]
-        indexes = [models.Index(fields=["postcode", "house_number"], name="party_address_idx")]
+        indexes = [
+            models.Index(fields=["postcode", "house_number"], name="party_address_idx"),
+            # The repeat signal looks for the same person in other cases by phone and email.
+            models.Index(fields=["phone"], condition=~Q(phone=""), name="party_phone_idx"),
+            models.Index(fields=["email"], condition=~Q(email=""), name="party_email_idx"),
+        ]
 
     def __str__(self) -> str:
         # Never the name: __str__ ends up in logs and admin history.
@@ -379,10 +388,23 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
 
+    class LocationKind(models.TextChoices):
+        # Where a meeting takes place decides what may leave the case file: a home is a party's
+        # address, so the calendar feed and emails show only this label, never the free text.
+        # Only a NEUTRAL place's free text ("Wijkcentrum De Schakel") goes into the calendar feed.
+        HOME_A = "home_a", _("At party A's home")
+        HOME_B = "home_b", _("At party B's home")
+        NEUTRAL = "neutral", _("Neutral place")
+        PHONE = "phone", _("By phone or video call")
+        OTHER = "other", _("Other place")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
+    location_kind = models.CharField(
+        _("kind of place"), max_length=10, choices=LocationKind.choices, default=LocationKind.OTHER
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     mediators = models.ManyToManyField(
         "mediators.Mediator", verbose_name=_("mediators present"), related_name="meetings"
@@ -401,6 +423,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"
+
+    @property
+    def location_is_shareable(self) -> bool:
+        """True when the free-text location may appear outside the case file (calendar feed)."""
+        return self.location_kind == self.LocationKind.NEUTRAL
 
 
 class Agreement(models.Model):
@@ -424,6 +451,12 @@ class Agreement(models.Model):
         ordering = ["created_at"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        constraints = [
+            # The agreements of one meeting are one record with several items.
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(meeting__isnull=False), name="agreement_once_per_meeting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.follow_up_on}"

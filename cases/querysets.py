@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import enum
+import operator
+from datetime import datetime, timedelta
+from functools import reduce
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from buurtbemiddeling.roles import is_coordinator, is_mediator, is_referrer
 
@@ -51,3 +57,86 @@ class CaseQuerySet(models.QuerySet):
         from .models import OPEN_STATUSES
 
         return self.filter(status__in=OPEN_STATUSES)
+
+    def for_triage(self):
+        """NEW cases, oldest first, with what the triage queue shows (served by case_status_received_idx).
+
+        Loads no party data: the queue is a list of numbers, wijken, channels and flags.
+        """
+        from .models import Status
+
+        return (
+            self.filter(status=Status.NEW)
+            .select_related("neighbourhood", "referring_organisation")
+            .only(
+                "code",
+                "number",
+                "status",
+                "channel",
+                "received_at",
+                "flag_psychosocial",
+                "flag_language_barrier",
+                "flag_threat",
+                "neighbourhood__name",
+                "neighbourhood__stadsdeel",
+                "referring_organisation__name",
+            )
+            .order_by("received_at", "pk")
+        )
+
+    def with_latest_milestone(self):
+        """Annotate ``latest_milestone``: the newest referrer milestone (caseevent_milestone_idx)."""
+        from .models import CaseEvent
+
+        newest = (
+            CaseEvent.objects.filter(case=OuterRef("pk"))
+            .exclude(milestone="")
+            .order_by("-created_at", "-pk")
+            .values("milestone")[:1]
+        )
+        return self.annotate(latest_milestone=Subquery(newest))
+
+    def for_referrer_list(self):
+        """What "My referrals" shows of each case: number, reference, received, latest milestone."""
+        return (
+            self.with_latest_milestone()
+            .only("code", "number", "received_at", "partner_reference")
+            .order_by("-received_at", "-pk")
+        )
+
+    def recent_or_open(self, *, now: datetime | None = None):
+        """Open cases and cases closed within the reopen window (about six months)."""
+        from .models import OPEN_STATUSES
+
+        since = (now or timezone.now()) - timedelta(days=settings.REOPEN_WINDOW_DAYS)
+        return self.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
+
+    def possible_repeats_of(self, case, *, parties=None, now: datetime | None = None):
+        """Other open or recently closed cases at one of this case's addresses or with one of its people.
+
+        An address is a postcode with a house number: the conflict's and each party's. A person is
+        a party's phone number or email address (both stored normalised by the intake forms).
+        ``parties`` saves a query when the caller has them already. Served by case_address_idx,
+        party_address_idx, party_phone_idx and party_email_idx.
+        """
+        from .models import Party
+
+        if parties is None:
+            parties = list(case.parties.only("postcode", "house_number", "phone", "email"))
+        addresses = {(case.postcode, case.house_number)} | {(p.postcode, p.house_number) for p in parties}
+        addresses = {(postcode, number) for postcode, number in addresses if postcode and number}
+        phones = {p.phone for p in parties if p.phone}
+        emails = {p.email for p in parties if p.email}
+        if not (addresses or phones or emails):
+            return self.none()
+        places = [Q(postcode=postcode, house_number=number) for postcode, number in sorted(addresses)]
+        people = places + [Q(phone__in=sorted(phones))] * bool(phones) + [Q(email__in=sorted(emails))] * bool(emails)
+        same_party = Exists(Party.objects.filter(reduce(operator.or_, people), case=OuterRef("pk")))
+        match = reduce(operator.or_, places, same_party) if places else same_party
+        return (
+            self.recent_or_open(now=now)
+            .exclude(pk=case.pk)
+            .filter(match)
+            .only("code", "number", "status", "received_at", "closed_at")
+            .order_by("-received_at", "-pk")
+        )

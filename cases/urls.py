@@ -6,7 +6,15 @@ app_name = "cases"
 
 urlpatterns = [
     path("coordinatie/", views.coordinator_home, name="coordinator_home"),
+    path("triage/", views.triage_queue, name="triage"),
+    path("aanmelden/", views.phone_intake, name="phone_intake"),
     path("verwijzingen/", views.referrals, name="referrals"),
-    path("<uuid:code>/", views.case_detail, name="detail"),
+    path("verwijzingen/nieuw/", views.referral_create, name="referral_create"),
     path("verwijzingen/<uuid:code>/", views.referral_detail, name="referral_detail"),
+    path("<uuid:code>/", views.case_detail, name="detail"),
+    path("<uuid:code>/intake-starten/", views.start_intake, name="start_intake"),
+    path("<uuid:code>/in-de-wacht/", views.put_on_hold, name="put_on_hold"),
+    path("<uuid:code>/niet-geschikt/", views.mark_not_suitable, name="not_suitable"),
+    path("<uuid:code>/afsluiten/", views.close, name="close"),
+    path("<uuid:code>/contactpoging/", views.contact_attempt, name="contact_attempt"),
 ]

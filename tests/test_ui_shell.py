@@ -287,6 +287,7 @@ def test_admin_password_change_uses_the_site_template(client, coordinator):
 
 
 def test_referrals_lists_the_organisations_cases(client, referrer, referred_case):
+    factories.CaseEventFactory(case=referred_case, kind=CaseEvent.Kind.CREATED, milestone=CaseEvent.Milestone.RECEIVED)
     client.force_login(referrer)
 
     response = client.get(reverse("cases:referrals"))
@@ -295,8 +296,10 @@ def test_referrals_lists_the_organisations_cases(client, referrer, referred_case
     assert referred_case.number in html
     assert "OH-1" in html
     assert reverse("cases:referral_detail", kwargs={"code": referred_case.code}) in html
-    assert "Nieuw" in html
-    assert "table-responsive" in html
+    # The milestone, not the internal status.
+    assert "milestone-received" in html
+    assert "status-badge" not in html
+    assert "stack-sm" in html  # rows become cards on a phone
     assert "Canary Anna Aarts" not in html
 
 
@@ -371,7 +374,7 @@ def test_mediator_home_lists_own_cases_with_neighbourhood(client, assigned_media
     html = response.content.decode()
     assert referred_case.number in html
     assert "Roombeek" in html
-    assert reverse("cases:detail", kwargs={"code": referred_case.code}) in html
+    assert reverse("mediators:case", kwargs={"code": referred_case.code}) in html
 
 
 def test_mediator_home_shows_an_empty_state(client, unassigned_mediator):
@@ -404,14 +407,16 @@ def test_lists_do_not_query_per_row(client, django_assert_num_queries, referrer,
         factories.AssignmentFactory(case=case, mediator=referred_case.assignments.get().mediator)
 
     client.force_login(referrer)
-    # session, user, the user's groups (cached for the request), the cases.
-    with django_assert_num_queries(4):
+    # session, user, the user's groups (cached for the request), the count for the paginator,
+    # the page of cases with their latest milestone.
+    with django_assert_num_queries(5):
         response = client.get(reverse("cases:referrals"))
     assert response.content.decode().count("OH-") == 3
 
     client.force_login(assigned_mediator)
-    # session, user, the user's groups (cached for the request), the cases with their wijk.
-    with django_assert_num_queries(4):
+    # session, user, the user's groups (cached for the request), the cases with their wijk, next
+    # meeting and nazorg date, the count of proposals waiting for an answer.
+    with django_assert_num_queries(5):
         response = client.get(reverse("mediators:home"))
     assert response.content.decode().count("Roombeek") == 3
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "django_ratelimit",
     "buurtbemiddeling",
     "partners",
     "cases",
@@ -82,6 +83,25 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Rate limits on the public forms (buurtbemiddeling.ratelimit, on top of django-ratelimit).
+# Successful submissions per client address, "<count>/<period>" with period s, m, h or d.
+PUBLIC_FORM_RATE_LIMIT = env.get_rate("PUBLIC_FORM_RATE_LIMIT", "5/h")
+# Behind a reverse proxy REMOTE_ADDR is the proxy's address. Set this to the number of proxies
+# in front of the app that append to X-Forwarded-For (usually 1); the client address is then
+# taken that many entries from the right, which a client cannot forge. 0: use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_USE_CACHE = "default"
+# A cache that answers nothing lets the resident through: losing a report is worse than a burst.
+RATELIMIT_FAIL_OPEN = True
+# django-ratelimit's checks accept only memcached and django-redis. Django's own RedisCache
+# increments atomically (INCR) but is not on their list (W001). The file-based cache of the
+# embedded default is shared by all processes on the machine but increments by read-then-write
+# (E003): two simultaneous submissions from one address may be counted once, so the limit is
+# approximate there. That is acceptable for a single-machine install; production uses Redis.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

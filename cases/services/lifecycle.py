@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbemiddeling.errors import DomainError
+from buurtbemiddeling.models import Notification
+from buurtbemiddeling.notifications import schedule
 
 from ..models import (
     TRANSITIONS,
@@ -92,8 +95,13 @@ def create_case(
     referring_organisation=None,
     consent_given: bool,
     received_at: datetime | None = None,
+    as_submitted: dict | None = None,
 ) -> Case:
-    """Register a case with its parties and a 'received' milestone event."""
+    """Register a case with its parties and a 'received' milestone event.
+
+    ``as_submitted`` is the referrer's or resident's own copy of what they sent (see
+    Case.as_submitted); the intake services pass it.
+    """
     now = timezone.now()
     received_at = received_at or now
     local_received = timezone.localtime(received_at)
@@ -119,6 +127,7 @@ def create_case(
         consent_at=now if consent_given else None,
         consent_recorded_by=actor if consent_given and getattr(actor, "pk", None) else None,
         received_at=received_at,
+        as_submitted=as_submitted or {},
     )
     case.full_clean(exclude=["number", "conflict_types"])
     case.save()
@@ -128,7 +137,7 @@ def create_case(
         row = Party(case=case, **party.__dict__)
         row.full_clean()
         row.save()
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         actor=actor if getattr(actor, "pk", None) else None,
         created_at=received_at,
@@ -136,7 +145,40 @@ def create_case(
         new_status=Status.NEW,
         milestone=CaseEvent.Milestone.RECEIVED,
     )
+    _notify_referrer(case=case, event=event)
     return case
+
+
+def _notify_referrer(*, case: Case, event: CaseEvent) -> None:
+    """Tell the referrer of ``case`` about the milestone ``event`` reached, by email.
+
+    Call it inside the transaction that writes the event: the notification row commits with
+    the milestone or not at all, and the minute sweep sends it (DESIGN: side effects after
+    commit). The key makes a second call for the same event a no-op. The email itself carries
+    the case number, the partner's reference and a link, never what the case is about.
+    """
+    if not event.milestone:
+        return
+    referrer = case.referred_by
+    if referrer is None or not referrer.is_active or not referrer.email:
+        return
+    if event.milestone == CaseEvent.Milestone.RECEIVED:
+        kind, key = Notification.Kind.REFERRAL_RECEIVED, f"referral_received:{case.pk}"
+    else:
+        kind, key = Notification.Kind.MILESTONE, f"milestone:{event.pk}"
+    schedule(
+        [
+            Notification(
+                kind=kind,
+                recipient=referrer,
+                subject_type=ContentType.objects.get_for_model(Case),
+                subject_id=case.pk,
+                key=key,
+                due_at=timezone.now(),
+                payload={"milestone": event.milestone, "event": event.pk},
+            )
+        ]
+    )
 
 
 # Which referrer milestone a status change reaches, if any.
@@ -206,7 +248,7 @@ def change_status(
         update_fields.append("matched_at")
     locked.status = new_status
     locked.save(update_fields=update_fields)
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=locked,
         actor=actor if getattr(actor, "pk", None) else None,
         created_at=at,
@@ -216,6 +258,7 @@ def change_status(
         text=text,
         milestone=_milestone_for(old_status, new_status, outcome),
     )
+    _notify_referrer(case=locked, event=event)
     # Keep the caller's instance in step with the database.
     for name in set(update_fields):
         setattr(case, name, getattr(locked, name))

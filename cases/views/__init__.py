@@ -1,5 +1,24 @@
 """Views of the cases app, one module per area; cases/urls.py imports them from here."""
 
-from .case_file import case_detail, coordinator_home, referral_detail, referrals
+from .case_file import case_detail, coordinator_home
+from .intake import phone_intake, privacy, referral_create, report_thanks, self_report
+from .referrals import referral_detail, referrals
+from .triage import close, contact_attempt, mark_not_suitable, put_on_hold, start_intake, triage_queue
 
-__all__ = ["case_detail", "coordinator_home", "referral_detail", "referrals"]
+__all__ = [
+    "case_detail",
+    "close",
+    "contact_attempt",
+    "coordinator_home",
+    "mark_not_suitable",
+    "phone_intake",
+    "privacy",
+    "put_on_hold",
+    "referral_create",
+    "referral_detail",
+    "referrals",
+    "report_thanks",
+    "self_report",
+    "start_intake",
+    "triage_queue",
+]

@@ -1,44 +1,95 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from buurtbemiddeling import workdays
 from buurtbemiddeling.decorators import role_required
-from buurtbemiddeling.roles import Role
+from buurtbemiddeling.models import Notification
+from buurtbemiddeling.roles import Role, is_coordinator
 
 from ..access import get_case_for_user
-from ..models import Case, CaseEvent
-from ..querysets import Scope
+from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
+from ..models import TRANSITIONS, Case, Status
+
+HOME_QUEUE_SIZE = 10
 
 
+def with_intake_deadlines(cases, *, now=None) -> list[Case]:
+    """Set ``deadline`` and ``overdue`` on each case: five working days after receipt (DESIGN.md)."""
+    now = now or timezone.now()
+    cases = list(cases)
+    for case in cases:
+        case.deadline = workdays.intake_deadline(case.received_at)
+        case.overdue = case.deadline <= now
+    return cases
+
+
+@never_cache
 @role_required(Role.COORDINATOR)
+@require_GET
 def coordinator_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/coordinator_home.html")
-
-
-@role_required(Role.REFERRER)
-def referrals(request: HttpRequest) -> HttpResponse:
-    cases = (
-        Case.objects.visible_to(request.user, scope=Scope.MILESTONES)
-        .select_related("referring_organisation")
-        .only("code", "number", "status", "received_at", "partner_reference", "referring_organisation__name")
-        .order_by("-received_at")[:50]
+    queue = Case.objects.for_triage()
+    return render(
+        request,
+        "cases/coordinator_home.html",
+        {
+            "queue": with_intake_deadlines(queue[:HOME_QUEUE_SIZE]),
+            "queue_total": queue.count(),
+            "failed_notifications": Notification.objects.failed().count(),
+        },
     )
-    return render(request, "cases/referrals.html", {"cases": cases})
+
+
+# The forms on a coordinator's case page, each with its own id prefix: several have a "text".
+ACTION_FORMS = {
+    "start_intake_form": (TriageTextForm, "id_start_%s"),
+    "hold_form": (HoldForm, "id_hold_%s"),
+    "not_suitable_form": (NotSuitableForm, "id_not_suitable_%s"),
+    "close_form": (CloseForm, "id_close_%s"),
+    "contact_form": (ContactAttemptForm, "id_contact_%s"),
+}
+
+
+def action_form(name: str, data=None):
+    form_class, auto_id = ACTION_FORMS[name]
+    return form_class(data, auto_id=auto_id)
+
+
+def triage_actions(case: Case) -> dict[str, bool]:
+    """Which triage actions the status machine allows for ``case`` now."""
+    allowed = TRANSITIONS.get(case.status, frozenset())
+    return {
+        "start_intake": Status.INTAKE in allowed and case.status in (Status.NEW, Status.WAITING),
+        "hold": Status.WAITING in allowed,
+        "not_suitable": Status.NOT_SUITABLE in allowed,
+        "close": Status.CLOSED in allowed,
+    }
+
+
+def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpResponse:
+    """The case file; coordinators also get triage actions and the repeat signal.
+
+    ``bound_forms`` replaces an action's empty form with the one the coordinator just sent, so
+    that a refused action shows its errors next to what they typed.
+    """
+    parties = list(case.parties.select_related("landlord"))
+    events = case.events.select_related("actor")
+    context = {"case": case, "parties": parties, "events": events, "is_coordinator": is_coordinator(request.user)}
+    if context["is_coordinator"]:
+        context |= {name: action_form(name) for name in ACTION_FORMS} | bound_forms
+        context["actions"] = triage_actions(case)
+        context["repeats"] = list(Case.objects.possible_repeats_of(case, parties=parties))
+        if case.status == Status.NEW:
+            context["intake_deadline"] = workdays.intake_deadline(case.received_at)
+    return render(request, "cases/case_detail.html", context)
 
 
 @never_cache
 @login_required
+@require_GET
 def case_detail(request: HttpRequest, code) -> HttpResponse:
     case = get_case_for_user(request.user, code)
-    parties = case.parties.all()
-    events = case.events.select_related("actor")
-    return render(request, "cases/case_detail.html", {"case": case, "parties": parties, "events": events})
-
-
-@never_cache
-@login_required
-def referral_detail(request: HttpRequest, code) -> HttpResponse:
-    case = get_case_for_user(request.user, code, scope=Scope.MILESTONES)
-    milestones = CaseEvent.objects.filter(case=case).exclude(milestone="").only("created_at", "milestone")
-    return render(request, "cases/referral_detail.html", {"case": case, "milestones": milestones})
+    return render_case_page(request, case)

@@ -1,0 +1,203 @@
+"""Intake: a partner's referral, a resident's report, a coordinator's phone intake, contact attempts.
+
+Each builds on create_case (lifecycle), which writes the case, its parties, the 'received'
+milestone and the referrer's confirmation email in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from buurtbemiddeling.errors import DomainError
+from buurtbemiddeling.models import Notification
+from buurtbemiddeling.notifications import schedule
+from partners.models import Membership
+
+from ..models import Case, CaseEvent, Channel, Neighbourhood
+from .lifecycle import CaseData, create_case, neighbourhood_for_postcode
+
+REPORTED_CHANNELS = frozenset({Channel.PHONE, Channel.EMAIL, Channel.WALK_IN})
+
+
+class OutsideServiceArea(DomainError):
+    pass
+
+
+# The service area -------------------------------------------------------------------------
+
+
+def in_service_area(postcode: str, *, on: date | None = None) -> bool:
+    """True when ``postcode`` lies in a wijk that has joined the service by ``on`` (default today)."""
+    neighbourhood = neighbourhood_for_postcode(postcode) if postcode else None
+    return neighbourhood is not None and neighbourhood.in_service_area(on or timezone.localdate())
+
+
+def service_area_names(*, on: date | None = None) -> list[str]:
+    """The service area in words, from the data: whole stadsdelen, else the wijken per stadsdeel."""
+    on = on or timezone.localdate()
+    in_area: dict[str, list[str]] = defaultdict(list)
+    out_of_area: set[str] = set()
+    for hood in Neighbourhood.objects.only("name", "stadsdeel", "joined_service_on").order_by("stadsdeel", "name"):
+        if hood.in_service_area(on):
+            in_area[hood.stadsdeel].append(hood.name)
+        else:
+            out_of_area.add(hood.stadsdeel)
+    whole = [stadsdeel for stadsdeel in in_area if stadsdeel not in out_of_area]
+    names = []
+    if len(whole) == 1:
+        names.append(_("district %(name)s") % {"name": whole[0]})
+    elif whole:
+        names.append(_("the districts %(names)s") % {"names": get_text_list(whole, _("and"))})
+    for stadsdeel, wijken in in_area.items():
+        if stadsdeel in whole:
+            continue
+        if len(wijken) == 1:
+            names.append(
+                _("the neighbourhood %(name)s in district %(stadsdeel)s") % {"name": wijken[0], "stadsdeel": stadsdeel}
+            )
+        else:
+            names.append(
+                _("the neighbourhoods %(names)s in district %(stadsdeel)s")
+                % {"names": get_text_list(wijken, _("and")), "stadsdeel": stadsdeel}
+            )
+    return names
+
+
+def _ensure_in_service_area(postcode: str) -> None:
+    # The forms say this more helpfully; here it guards every other way in.
+    if not in_service_area(postcode):
+        raise OutsideServiceArea(_("The address of the conflict is outside the service area."))
+
+
+# Referral ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralResult:
+    case: Case
+    created: bool  # False: the same reference was referred before, and ``case`` is that referral
+
+
+def existing_referral(*, organisation, partner_reference: str) -> Case | None:
+    """The case that ``organisation`` referred under ``partner_reference`` before, if any."""
+    if not partner_reference:
+        return None
+    return Case.objects.filter(referring_organisation=organisation, partner_reference=partner_reference).first()
+
+
+def _existing_referral(organisation, partner_reference: str) -> Case | None:
+    return existing_referral(organisation=organisation, partner_reference=partner_reference)
+
+
+@transaction.atomic
+def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dict | None = None) -> ReferralResult:
+    """A partner's referral; the same reference from the same organisation makes one case.
+
+    A double submit usually finds the first case at the look-up. Two submits at the same moment
+    both miss it; the unique constraint (organisation, reference) then refuses the second, its
+    savepoint is rolled back (the case number and the notification row with it), and it
+    answers with the first case as well.
+    """
+    if data.channel != Channel.PARTNER_REFERRAL:
+        raise DomainError(_("A referral comes in as a partner referral."))
+    if not data.partner_reference:
+        raise DomainError(_("A referral needs your own reference."))
+    is_member = (
+        Membership.objects.referrers()
+        .filter(user=referrer, organisation=organisation, organisation__is_active=True)
+        .exists()
+    )
+    if not is_member:
+        raise DomainError(_("You can only refer on behalf of your own organisation."))
+    existing = _existing_referral(organisation, data.partner_reference)
+    if existing is not None:
+        return ReferralResult(case=existing, created=False)
+    _ensure_in_service_area(data.postcode)
+    try:
+        with transaction.atomic():
+            case = create_case(
+                data=data,
+                actor=referrer,
+                referring_organisation=organisation,
+                consent_given=True,
+                as_submitted=as_submitted,
+            )
+    except (IntegrityError, ValidationError):
+        # The constraint is checked twice: by full_clean (when the other case has committed
+        # already) and by the database at the INSERT (when it commits while we are writing).
+        existing = _existing_referral(organisation, data.partner_reference)
+        if existing is None:
+            raise
+        return ReferralResult(case=existing, created=False)
+    return ReferralResult(case=case, created=True)
+
+
+# A resident's own report ------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_self_report(*, data: CaseData, confirm_to: str = "", language: str = "nl") -> Case:
+    """A resident's report from the public form; ``confirm_to`` gets a confirmation email.
+
+    The resident has no account: the address is kept on the notification row only until the
+    email is out (buurtbemiddeling.notifications), and the email carries the case number only.
+    """
+    if data.channel != Channel.WEB_FORM:
+        raise DomainError(_("A resident's report comes in through the web form."))
+    _ensure_in_service_area(data.postcode)
+    case = create_case(data=data, consent_given=True)
+    if confirm_to:
+        schedule(
+            [
+                Notification(
+                    kind=Notification.Kind.REPORT_RECEIVED,
+                    recipient=None,
+                    to_email=confirm_to,
+                    language=language,
+                    subject_type=ContentType.objects.get_for_model(Case),
+                    subject_id=case.pk,
+                    key=f"report_received:{case.pk}",
+                    due_at=timezone.now(),
+                )
+            ]
+        )
+    return case
+
+
+# Phone intake -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_reported_case(*, data: CaseData, coordinator) -> Case:
+    """A coordinator registers a report that came in by phone, email or at the desk."""
+    if data.channel not in REPORTED_CHANNELS:
+        raise DomainError(_("Choose how the report came in: phone, email or at the desk."))
+    _ensure_in_service_area(data.postcode)
+    return create_case(data=data, actor=coordinator, consent_given=True)
+
+
+# Contact attempts -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_contact_attempt(*, case: Case, actor, text: str) -> CaseEvent:
+    """Write a contact attempt (call, message, visit) on the case's timeline."""
+    event = CaseEvent(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        created_at=timezone.now(),
+        kind=CaseEvent.Kind.CONTACT_ATTEMPT,
+        text=text,
+    )
+    event.full_clean()
+    event.save()
+    return event
