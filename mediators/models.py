@@ -1,11 +1,26 @@
 from __future__ import annotations
 
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Language
+
+from .querysets import AssignmentQuerySet, MediatorQuerySet
+
+# A proposal unanswered after a day gets a reminder; after two days it expires and the slot is free.
+PROPOSAL_REMINDER_AFTER = timedelta(hours=24)
+PROPOSAL_EXPIRES_AFTER = timedelta(hours=48)
+
+
+def new_calendar_token() -> str:
+    """The secret part of a mediator's calendar feed URL: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
 
 
 class Mediator(models.Model):
@@ -16,6 +31,7 @@ class Mediator(models.Model):
         PAUSED = "paused", _("Paused")
         STOPPED = "stopped", _("Stopped")
 
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator")
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     home_postcode = models.CharField(
@@ -33,6 +49,13 @@ class Mediator(models.Model):
     max_concurrent_cases = models.PositiveSmallIntegerField(_("maximum concurrent cases"), default=3)
     yearly_target = models.PositiveSmallIntegerField(_("yearly target"), default=12)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    # Whoever has the feed URL sees the mediator's meeting times and case numbers (no names or
+    # addresses); the mediator can renew it, which makes the old URL answer 404.
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+
+    objects = MediatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__first_name", "user__last_name"]
@@ -136,6 +159,7 @@ class VolunteerApplication(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -155,6 +179,36 @@ class VolunteerApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Application')} {self.pk}"
+
+
+# The recruitment pipeline; mediators.services applies it. Accepting creates the mediator.
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    VolunteerApplication.Status.NEW: frozenset(
+        {
+            VolunteerApplication.Status.INTERVIEW,
+            VolunteerApplication.Status.REJECTED,
+            VolunteerApplication.Status.WITHDRAWN,
+        }
+    ),
+    VolunteerApplication.Status.INTERVIEW: frozenset(
+        {
+            VolunteerApplication.Status.IN_TRAINING,
+            VolunteerApplication.Status.ACCEPTED,
+            VolunteerApplication.Status.REJECTED,
+            VolunteerApplication.Status.WITHDRAWN,
+        }
+    ),
+    VolunteerApplication.Status.IN_TRAINING: frozenset(
+        {
+            VolunteerApplication.Status.ACCEPTED,
+            VolunteerApplication.Status.REJECTED,
+            VolunteerApplication.Status.WITHDRAWN,
+        }
+    ),
+    VolunteerApplication.Status.ACCEPTED: frozenset(),
+    VolunteerApplication.Status.REJECTED: frozenset(),
+    VolunteerApplication.Status.WITHDRAWN: frozenset(),
+}
 
 
 class Assignment(models.Model):
@@ -178,6 +232,8 @@ class Assignment(models.Model):
             """Assignments that open the case file to the mediator (not a mere proposal)."""
             return [cls.ACCEPTED, cls.COMPLETED]
 
+    # The proposal page's address: not guessable, so one mediator cannot probe another's proposals.
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assignments")
     mediator = models.ForeignKey(Mediator, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("role"), max_length=4, choices=Role.choices)
@@ -188,6 +244,8 @@ class Assignment(models.Model):
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), max_length=1000, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "role"]
@@ -210,3 +268,12 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_role_display()}"
+
+    @property
+    def answer_by(self) -> datetime:
+        """When an open proposal expires unless the mediator answers."""
+        return self.proposed_at + PROPOSAL_EXPIRES_AFTER
+
+    @property
+    def is_open_proposal(self) -> bool:
+        return self.status == self.Status.PROPOSED

@@ -1,5 +1,76 @@
 """Views of the mediators app, one module per area; mediators/urls.py imports them from here."""
 
-from .area import home
+from .area import (
+    calendar_feed,
+    calendar_page,
+    case_page,
+    close,
+    home,
+    log_contact,
+    plan_meeting,
+    record_agreement,
+    record_follow_up,
+    record_meeting,
+    renew_calendar,
+    reopen,
+    resume,
+)
+from .pool import (
+    add_absence,
+    add_training,
+    mediator_availability,
+    mediator_detail,
+    mediator_edit,
+    pool,
+    remove_absence,
+    remove_training,
+    send_set_password,
+)
+from .proposals import (
+    accept_proposal,
+    case_matching,
+    decline_proposal,
+    matching_queue,
+    my_proposals,
+    proposal_detail,
+    withdraw_assignment,
+)
+from .recruitment import accept_application, application_detail, application_status, applications, apply, apply_thanks
 
-__all__ = ["home"]
+__all__ = [
+    "accept_application",
+    "accept_proposal",
+    "add_absence",
+    "add_training",
+    "application_detail",
+    "application_status",
+    "applications",
+    "apply",
+    "apply_thanks",
+    "calendar_feed",
+    "calendar_page",
+    "case_matching",
+    "case_page",
+    "close",
+    "decline_proposal",
+    "home",
+    "log_contact",
+    "matching_queue",
+    "mediator_availability",
+    "mediator_detail",
+    "mediator_edit",
+    "my_proposals",
+    "plan_meeting",
+    "pool",
+    "proposal_detail",
+    "record_agreement",
+    "record_follow_up",
+    "record_meeting",
+    "remove_absence",
+    "remove_training",
+    "renew_calendar",
+    "reopen",
+    "resume",
+    "send_set_password",
+    "withdraw_assignment",
+]
