@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.admin_csv import csv_export_action
 from mediators.models import Assignment
 
 from .models import (
@@ -181,6 +182,25 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
+    # No party data in the export: only what the statistics need.
+    actions = [
+        csv_export_action(
+            columns=[
+                ("number", _("case number")),
+                ("status", _("status")),
+                ("channel", _("channel")),
+                ("referring_organisation__name", _("referring organisation")),
+                ("neighbourhood__name", _("neighbourhood")),
+                ("neighbourhood__stadsdeel", _("district (stadsdeel)")),
+                ("received_at", _("received")),
+                ("first_contact_at", _("first contact")),
+                ("matched_at", _("duo matched")),
+                ("closed_at", _("closed")),
+                ("outcome", _("outcome")),
+            ],
+            filename="zaken",
+        )
+    ]
     # Privacy: no party names or addresses in the list, only what a coordinator needs to pick a case.
     list_display = [
         "number",

@@ -140,3 +140,55 @@ class CaseQuerySet(models.QuerySet):
             .only("code", "number", "status", "received_at", "closed_at")
             .order_by("-received_at", "-pk")
         )
+
+
+def _dashboard_search(q: str) -> Q:
+    """Case number, partner reference, the conflict's address, or a party's name or address."""
+    from .models import Party
+
+    party = Party.objects.filter(
+        Q(name__icontains=q) | Q(street__icontains=q) | Q(postcode__icontains=q), case=OuterRef("pk")
+    )
+    return (
+        Q(number__icontains=q)
+        | Q(partner_reference__icontains=q)
+        | Q(street__icontains=q)
+        | Q(postcode__icontains=q)
+        | Exists(party)
+    )
+
+
+def dashboard_cases(
+    queryset, *, q="", neighbourhood=None, stadsdeel="", organisation=None, status="", conflict_type=None
+):
+    """The coordinator dashboard's search and filters over ``queryset``: one query, no party data loaded.
+
+    ``q`` is what the coordinator typed: it may be personal data, so it is never logged.
+    """
+    cases = queryset
+    if q:
+        cases = cases.filter(_dashboard_search(q))
+    if neighbourhood:
+        cases = cases.filter(neighbourhood=neighbourhood)
+    if stadsdeel:
+        cases = cases.filter(neighbourhood__stadsdeel=stadsdeel)
+    if organisation:
+        cases = cases.filter(referring_organisation=organisation)
+    if status:
+        cases = cases.filter(status=status)
+    if conflict_type:
+        cases = cases.filter(conflict_types=conflict_type)
+    return (
+        cases.select_related("neighbourhood", "referring_organisation")
+        .only(
+            "code",
+            "number",
+            "status",
+            "channel",
+            "received_at",
+            "neighbourhood__name",
+            "neighbourhood__stadsdeel",
+            "referring_organisation__name",
+        )
+        .order_by("-received_at", "-pk")
+    )

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("coordinatie/", views.coordinator_home, name="coordinator_home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("triage/", views.triage_queue, name="triage"),
     path("aanmelden/", views.phone_intake, name="phone_intake"),
     path("verwijzingen/", views.referrals, name="referrals"),

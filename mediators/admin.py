@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.admin_csv import csv_export_action
+
 from .models import Absence, Assignment, Availability, Mediator, TrainingRecord, VolunteerApplication
 
 
@@ -26,6 +28,21 @@ class TrainingRecordInline(admin.TabularInline):
 
 @admin.register(Mediator)
 class MediatorAdmin(admin.ModelAdmin):
+    # No phone number or home postcode in the export.
+    actions = [
+        csv_export_action(
+            columns=[
+                ("user__first_name", _("first name")),
+                ("user__last_name", _("last name")),
+                ("status", _("status")),
+                ("certified_on", _("certified on (basistraining)")),
+                ("joined_on", _("joined on")),
+                ("max_concurrent_cases", _("maximum concurrent cases")),
+                ("yearly_target", _("yearly target")),
+            ],
+            filename="bemiddelaars",
+        )
+    ]
     list_display = [
         "__str__",
         "status",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.admin_csv import csv_export_action
+
+from . import exports
 from .models import Convenant, ConvenantParty, Membership, Organisation
 
 
@@ -30,6 +37,38 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_convenant_partner", "is_active"]
     search_fields = ["name", "notification_email"]
     inlines = [MembershipInline]
+    actions = [
+        csv_export_action(
+            columns=[
+                ("name", _("name")),
+                ("kind", _("kind")),
+                ("is_convenant_partner", _("convenant partner")),
+                ("notification_email", _("notification email")),
+                ("is_active", _("active")),
+            ],
+            filename="organisaties",
+        )
+    ]
+
+    def get_urls(self):
+        # The convenant report inside the admin: /admin/partners/organisation/rapportage/.
+        report = path("rapportage/", self.admin_site.admin_view(self.report_view), name="partners_report")
+        return [report, *super().get_urls()]
+
+    def report_view(self, request):
+        """The convenant report for staff who may view cases; exports with ?format=csv|xlsx."""
+        from .views import report_context
+
+        if not request.user.has_perm("cases.view_case"):
+            raise PermissionDenied
+        context = report_context(request)
+        export = request.GET.get("format")
+        if export == "csv":
+            return exports.as_csv(context["report"])
+        if export == "xlsx":
+            return exports.as_xlsx(context["report"])
+        context.update(self.admin_site.each_context(request), title=_("Convenant report"))
+        return TemplateResponse(request, "admin/partners/report.html", context)
 
 
 @admin.register(Convenant)

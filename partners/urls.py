@@ -6,4 +6,5 @@ app_name = "partners"
 
 urlpatterns = [
     path("stuurgroep/", views.steering_home, name="steering_home"),
+    path("rapportage/", views.report, name="report"),
 ]

@@ -1,6 +1,7 @@
 """Views of the cases app, one module per area; cases/urls.py imports them from here."""
 
 from .case_file import case_detail, coordinator_home
+from .dashboard import dashboard
 from .intake import phone_intake, privacy, referral_create, report_thanks, self_report
 from .referrals import referral_detail, referrals
 from .triage import close, contact_attempt, mark_not_suitable, put_on_hold, start_intake, triage_queue
@@ -10,6 +11,7 @@ __all__ = [
     "close",
     "contact_attempt",
     "coordinator_home",
+    "dashboard",
     "mark_not_suitable",
     "phone_intake",
     "privacy",

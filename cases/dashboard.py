@@ -1,0 +1,148 @@
+"""The coordinator dashboard's figures and work queue. Each read is one query, whatever the size.
+
+Key figures reuse partners.reporting (same definitions as the convenant report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from buurtbemiddeling.models import Notification
+from partners.reporting import intakes_within_five_working_days, lead_times, period_bounds
+
+from .models import OPEN_STATUSES, Agreement, Case, Meeting, Outcome, Status
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    open_by_status: list[tuple[str, int]]
+    received_this_month: int
+    received_same_month_last_year: int
+    closed_last_12_months: int
+    resolved_last_12_months: int
+    median_days_to_first_contact: float | None
+    intakes_with_contact: int
+    intakes_within_deadline: int
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self.resolved_last_12_months / self.closed_last_12_months if self.closed_last_12_months else None
+
+    @property
+    def intake_within_deadline_share(self) -> float | None:
+        return self.intakes_within_deadline / self.intakes_with_contact if self.intakes_with_contact else None
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def key_figures(*, today: date) -> KeyFigures:
+    """Open cases by status; intake this month against the same month last year; the last 12 months'
+    resolution rate (over suitable closed cases), median days to first contact, five-working-day share.
+    """
+    this_month = period_bounds(_month_start(today), _month_end(today))
+    last_year_day = today.replace(year=today.year - 1, day=1)
+    last_year = period_bounds(_month_start(last_year_day), _month_end(last_year_day))
+    year_ago = period_bounds(today - timedelta(days=365), today)
+    statuses = dict(Status.choices)
+    # Query: open cases by status.
+    open_by_status = [
+        (str(statuses[status]), n)
+        for status, n in Case.objects.open().order_by().values_list("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    # Query: received this month, the same month last year, closed and resolved in the last 12 months.
+    closed = Q(status=Status.CLOSED, closed_at__gte=year_ago[0], closed_at__lt=year_ago[1])
+    counts = Case.objects.order_by().aggregate(
+        this_month=Count("pk", filter=Q(received_at__gte=this_month[0], received_at__lt=this_month[1])),
+        last_year=Count("pk", filter=Q(received_at__gte=last_year[0], received_at__lt=last_year[1])),
+        closed=Count("pk", filter=closed),
+        resolved=Count("pk", filter=closed & Q(outcome__in=Outcome.resolved())),
+    )
+    # One query on PostgreSQL, four on SQLite (see partners.reporting).
+    first_contact = next(lead for lead in lead_times(*year_ago) if lead.key == "received_first_contact")
+    # Query: (received, first contact) pairs of the last 12 months.
+    with_contact, within = intakes_within_five_working_days(
+        Case.objects.filter(received_at__gte=year_ago[0], received_at__lt=year_ago[1]).order_by()
+    )
+    return KeyFigures(
+        open_by_status=open_by_status,
+        received_this_month=counts["this_month"],
+        received_same_month_last_year=counts["last_year"],
+        closed_last_12_months=counts["closed"],
+        resolved_last_12_months=counts["resolved"],
+        median_days_to_first_contact=first_contact.median_days,
+        intakes_with_contact=with_contact,
+        intakes_within_deadline=within,
+    )
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    new_cases: int
+    oldest_new: datetime | None
+    waiting_for_duo: int
+    oldest_waiting_for_duo: datetime | None
+    open_proposals: int
+    oldest_proposal: datetime | None
+    meetings_this_week: int
+    outcomes_not_recorded: int
+    oldest_outcome_missing: datetime | None
+    follow_ups_due: int
+    oldest_follow_up: date | None
+    failed_notifications: int
+
+
+def work_queue(*, now: datetime) -> WorkQueue:
+    """How much waits in each queue and since when: five queries however many rows."""
+    from mediators.models import Assignment
+
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    week = period_bounds(monday, monday + timedelta(days=6))
+    # Query: new cases (the triage queue) and cases waiting for a duo.
+    cases = Case.objects.order_by().aggregate(
+        new=Count("pk", filter=Q(status=Status.NEW)),
+        oldest_new=Min("received_at", filter=Q(status=Status.NEW)),
+        matching=Count("pk", filter=Q(status=Status.MATCHING)),
+        oldest_matching=Min("received_at", filter=Q(status=Status.MATCHING)),
+    )
+    # Query: proposals the mediators have not answered yet.
+    proposals = Assignment.objects.open_proposals().order_by().aggregate(n=Count("pk"), oldest=Min("proposed_at"))
+    # Query: planned meetings this week, and planned meetings that have ended without an outcome.
+    missing = Q(status=Meeting.Status.PLANNED, ends_at__lt=now, case__status__in=OPEN_STATUSES)
+    meetings = Meeting.objects.order_by().aggregate(
+        this_week=Count(
+            "pk",
+            filter=Q(status=Meeting.Status.PLANNED, starts_at__gte=week[0], starts_at__lt=week[1]),
+        ),
+        missing=Count("pk", filter=missing),
+        oldest_missing=Min("starts_at", filter=missing),
+    )
+    # Query: nazorg due (agreements whose follow-up date has come, without a result).
+    follow_ups = Agreement.objects.filter(
+        follow_up_on__lte=today, follow_up_result="", case__status=Status.FOLLOW_UP
+    ).aggregate(n=Count("pk"), oldest=Min("follow_up_on"))
+    return WorkQueue(
+        new_cases=cases["new"],
+        oldest_new=cases["oldest_new"],
+        waiting_for_duo=cases["matching"],
+        oldest_waiting_for_duo=cases["oldest_matching"],
+        open_proposals=proposals["n"],
+        oldest_proposal=proposals["oldest"],
+        meetings_this_week=meetings["this_week"],
+        outcomes_not_recorded=meetings["missing"],
+        oldest_outcome_missing=meetings["oldest_missing"],
+        follow_ups_due=follow_ups["n"],
+        oldest_follow_up=follow_ups["oldest"],
+        # Query: failed notifications.
+        failed_notifications=Notification.objects.failed().count(),
+    )

@@ -1,0 +1,409 @@
+"""The convenant report: aggregated, anonymous figures for a period (issue 6).
+
+Every count and rate is computed by the database (aggregate, annotate, values().annotate());
+nothing loops over cases in Python, with two documented exceptions:
+
+- Lead-time percentiles on SQLite: SQLite has no percentile function, so there the durations come
+  as one ordered ``values_list`` per interval and the median and 90th percentile are interpolated
+  exactly as PostgreSQL's ``percentile_cont`` does (linear between the two nearest ranks). On
+  PostgreSQL the ``PercentileCont`` aggregate below does it in one query.
+- The share of intakes within five working days: working days (buurtbemiddeling.workdays) are
+  calendar logic the database does not know, so it is computed over the ``values_list`` of
+  (received_at, first_contact_at) pairs. Two datetimes per case, no personal data.
+
+Definitions (where the issue left room):
+
+- The period runs from ``start`` 00:00 to the day after ``end`` 00:00, local time
+  (Europe/Amsterdam): a case received on 31 December at 23:30 belongs to December.
+- Received: ``received_at`` in the period. Zelfmelders are cases without referring organisation.
+- Conflict types: a case may have several, so these counts can add up to more than received.
+- Past intake: a case received in the period whose status is no longer new, intake or on hold.
+  Suitable: past intake and not NOT_SUITABLE (so a case closed at or after intake counts as
+  suitable: it was not turned away).
+- Closed in the period: status CLOSED and ``closed_at`` in the period. A reopened case has no
+  ``closed_at`` (lifecycle clears it) and counts again when it is closed again. NOT_SUITABLE cases
+  (which also get a ``closed_at``) are counted separately and never in the resolution rate.
+- Resolution rate: closed in the period with an outcome in ``Outcome.resolved()``, over all cases
+  closed in the period.
+- Lead times, in days, each over the cases whose later moment falls in the period: received to
+  first contact (first contact in the period), first contact to matched (matched in the period),
+  matched to closed and received to closed (closed in the period, status CLOSED).
+- Intake within five working days: cases received in the period with a first contact, the share
+  whose first contact was at or before ``intake_deadline(received_at)``.
+- Mediator pool: active and certified now (the pool is a state, not a flow); newly recruited:
+  accepted volunteer applications whose mediator joined in the period; training hours: the sum of
+  training records dated in the period.
+- Mediations: accepted or completed assignments on cases closed in the period; the target is
+  the active mediators' yearly targets pro-rated to the length of the period.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from buurtbemiddeling.workdays import intake_deadline
+from cases.models import Case, Channel, ConflictType, Outcome, Status
+
+PRE_INTAKE = (Status.NEW, Status.INTAKE, Status.WAITING)
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local midnight of ``start`` and of the day after ``end`` (half-open)."""
+    zone = _zone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def percentile_cont(ordered: list[float], fraction: float) -> float | None:
+    """Linear interpolation between the nearest ranks, as PostgreSQL's percentile_cont."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    key: str
+    label: str
+    cases: int
+    median_days: float | None
+    p90_days: float | None
+
+
+@dataclass(frozen=True)
+class ConvenantReport:
+    start: date
+    end: date
+    received: int
+    by_channel: list[Row]
+    self_reports: int
+    by_organisation: list[Row]
+    by_stadsdeel: list[Row]
+    by_neighbourhood: list[Row]
+    unknown_neighbourhood: int
+    by_conflict_type: list[Row]
+    past_intake: int
+    suitable: int
+    not_suitable: int
+    closed: int
+    outcomes: list[Row]
+    resolved: int
+    lead_times: list[LeadTime]
+    intakes_with_contact: int
+    intakes_within_deadline: int
+    active_mediators: int
+    certified_mediators: int
+    recruited_mediators: int
+    training_hours: Decimal
+    mediations: int
+    mediators_with_mediations: int
+    target_per_mediator: float
+    by_month: list[Row] = field(default_factory=list)
+
+    @property
+    def suitable_share(self) -> float | None:
+        return _ratio(self.suitable, self.past_intake)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _ratio(self.resolved, self.closed)
+
+    @property
+    def intake_within_deadline_share(self) -> float | None:
+        return _ratio(self.intakes_within_deadline, self.intakes_with_contact)
+
+    @property
+    def mediations_per_active_mediator(self) -> float | None:
+        return _ratio(self.mediations, self.active_mediators)
+
+
+def _rows(pairs, labels: dict | None = None) -> list[Row]:
+    return [Row(label=str(labels.get(key, key)) if labels else str(key), count=n) for key, n in pairs]
+
+
+# (key, label, start field, end field, the field that must fall in the period, closed only)
+LEAD_TIMES = (
+    ("received_first_contact", "received_at", "first_contact_at", "first_contact_at", False),
+    ("first_contact_matched", "first_contact_at", "matched_at", "matched_at", False),
+    ("matched_closed", "matched_at", "closed_at", "closed_at", True),
+    ("received_closed", "received_at", "closed_at", "closed_at", True),
+)
+
+
+def _lead_time_labels() -> dict[str, str]:
+    return {
+        "received_first_contact": _("Received to first contact"),
+        "first_contact_matched": _("First contact to duo matched"),
+        "matched_closed": _("Duo matched to closed"),
+        "received_closed": _("Received to closed"),
+    }
+
+
+def _lead_time_filter(begin: str, finish: str, within: str, closed_only: bool, lo: datetime, hi: datetime) -> Q:
+    condition = Q(**{f"{begin}__isnull": False, f"{within}__gte": lo, f"{within}__lt": hi})
+    if closed_only:
+        condition &= Q(status=Status.CLOSED)
+    return condition
+
+
+def _days(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    return float(value) / 86400_000_000  # microseconds
+
+
+def lead_times(lo: datetime, hi: datetime) -> list[LeadTime]:
+    """Count, median and 90th percentile (days) of each interval whose later moment is in [lo, hi)."""
+    labels = _lead_time_labels()
+    cases = Case.objects.order_by()
+    if connection.vendor == "postgresql":
+        # One query: for each interval a count, a median and a 90th percentile, each with FILTER.
+        aggregates = {}
+        for key, begin, finish, within, closed_only in LEAD_TIMES:
+            condition = _lead_time_filter(begin, finish, within, closed_only, lo, hi)
+            duration = ExpressionWrapper(F(finish) - F(begin), output_field=DurationField())
+            aggregates[f"{key}_n"] = Count("pk", filter=condition)
+            for name, fraction in (("median", 0.5), ("p90", 0.9)):
+                aggregates[f"{key}_{name}"] = PercentileCont(
+                    duration, fraction=fraction, filter=condition, output_field=DurationField()
+                )
+        figures = cases.aggregate(**aggregates)
+        return [
+            LeadTime(
+                key=key,
+                label=labels[key],
+                cases=figures[f"{key}_n"],
+                median_days=_days(figures[f"{key}_median"]),
+                p90_days=_days(figures[f"{key}_p90"]),
+            )
+            for key, *_rest in LEAD_TIMES
+        ]
+    # SQLite: one ordered list of durations per interval (no percentile function in SQLite).
+    result = []
+    for key, begin, finish, within, closed_only in LEAD_TIMES:
+        duration = ExpressionWrapper(F(finish) - F(begin), output_field=DurationField())
+        ordered = [
+            _days(value)
+            for value in cases.filter(_lead_time_filter(begin, finish, within, closed_only, lo, hi))
+            .annotate(duration=duration)
+            .order_by("duration")
+            .values_list("duration", flat=True)
+        ]
+        result.append(
+            LeadTime(
+                key=key,
+                label=labels[key],
+                cases=len(ordered),
+                median_days=percentile_cont(ordered, 0.5),
+                p90_days=percentile_cont(ordered, 0.9),
+            )
+        )
+    return result
+
+
+def intakes_within_five_working_days(received) -> tuple[int, int]:
+    """(intakes with a first contact, of which within five working days) among ``received``.
+
+    Working days are calendar logic the database does not know: computed over the pairs.
+    """
+    total = within = 0
+    for received_at, first_contact_at in received.filter(first_contact_at__isnull=False).values_list(
+        "received_at", "first_contact_at"
+    ):
+        total += 1
+        within += first_contact_at <= intake_deadline(received_at)
+    return total, within
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, current = [], start.replace(day=1)
+    while current <= end:
+        months.append(current)
+        current = (current + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def convenant_report(*, start: date, end: date) -> ConvenantReport:
+    """The figures for the period from ``start`` to ``end`` (both inclusive, local dates)."""
+    from mediators.models import Assignment, Mediator, TrainingRecord, VolunteerApplication
+
+    lo, hi = period_bounds(start, end)
+    received = Case.objects.filter(received_at__gte=lo, received_at__lt=hi).order_by()
+    closed_in_period = Q(closed_at__gte=lo, closed_at__lt=hi)
+
+    # Query: the headline counts of cases received and closed in the period.
+    totals = Case.objects.order_by().aggregate(
+        received=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi)),
+        self_reports=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi, referring_organisation=None)),
+        unknown_neighbourhood=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi, neighbourhood=None)),
+        past_intake=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi) & ~Q(status__in=PRE_INTAKE)),
+        not_suitable=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi, status=Status.NOT_SUITABLE)),
+        closed=Count("pk", filter=closed_in_period & Q(status=Status.CLOSED)),
+        resolved=Count("pk", filter=closed_in_period & Q(status=Status.CLOSED, outcome__in=Outcome.resolved())),
+    )
+    # Query: received by channel.
+    by_channel = _rows(
+        received.values_list("channel").annotate(n=Count("pk")).order_by("-n", "channel"), dict(Channel.choices)
+    )
+    # Query: received by referring organisation (zelfmelders are the aggregate above).
+    by_organisation = _rows(
+        received.filter(referring_organisation__isnull=False)
+        .values_list("referring_organisation__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "referring_organisation__name")
+    )
+    # Query: received by stadsdeel.
+    by_stadsdeel = _rows(
+        received.filter(neighbourhood__isnull=False)
+        .values_list("neighbourhood__stadsdeel")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "neighbourhood__stadsdeel")
+    )
+    # Query: received by neighbourhood.
+    by_neighbourhood = _rows(
+        received.filter(neighbourhood__isnull=False)
+        .values_list("neighbourhood__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "neighbourhood__name")
+    )
+    # Query: received by conflict type (a case may have several).
+    conflict_rows = (
+        ConflictType.objects.filter(cases__received_at__gte=lo, cases__received_at__lt=hi)
+        .values_list("name", "name_en")
+        .annotate(n=Count("cases"))
+        .order_by("-n", "position", "name")
+    )
+    english = translation.get_language() == "en"
+    by_conflict_type = [
+        Row(label=(name_en if english and name_en else name), count=n) for name, name_en, n in conflict_rows
+    ]
+    # Query: outcomes of the cases closed in the period.
+    outcomes = _rows(
+        Case.objects.filter(closed_in_period, status=Status.CLOSED)
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "outcome"),
+        dict(Outcome.choices),
+    )
+    # Query (PostgreSQL) or four queries (SQLite): lead times.
+    lead_times_ = lead_times(lo, hi)
+    # Query: (received, first contact) pairs for the five-working-day share (see module docstring).
+    intakes_with_contact, intakes_within_deadline = intakes_within_five_working_days(received)
+    # Query: the mediator pool now, with the yearly targets of the active ones.
+    active = Q(status=Mediator.Status.ACTIVE)
+    pool = Mediator.objects.order_by().aggregate(
+        active=Count("pk", filter=active),
+        certified=Count("pk", filter=active & Q(certified_on__isnull=False)),
+        target=Sum("yearly_target", filter=active),
+    )
+    # Query: newly recruited in the period.
+    recruited = VolunteerApplication.objects.filter(
+        status=VolunteerApplication.Status.ACCEPTED, mediator__joined_on__gte=start, mediator__joined_on__lte=end
+    ).count()
+    # Query: training hours in the period.
+    hours = TrainingRecord.objects.filter(date__gte=start, date__lte=end).aggregate(total=Sum("hours"))["total"]
+    # Query: mediations on cases closed in the period, and by how many mediators.
+    mediations = Assignment.objects.filter(
+        status__in=Assignment.Status.visible(),
+        case__status=Status.CLOSED,
+        case__closed_at__gte=lo,
+        case__closed_at__lt=hi,
+    ).aggregate(n=Count("pk"), mediators=Count("mediator", distinct=True))
+    # Query: the monthly trend of cases received.
+    per_month = dict(
+        received.annotate(month=TruncMonth("received_at", tzinfo=_zone()))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    per_month = {(m.date() if isinstance(m, datetime) else m): n for m, n in per_month.items()}
+    by_month = [
+        Row(label=f"{month.year}-{month.month:02d}", count=per_month.get(month, 0)) for month in _months(start, end)
+    ]
+
+    days_in_period = (end - start).days + 1
+    year_days = 366 if calendar.isleap(start.year) else 365
+    target = pool["target"] or 0
+    target_per_mediator = (target / pool["active"] * days_in_period / year_days) if pool["active"] else 0.0
+
+    return ConvenantReport(
+        start=start,
+        end=end,
+        received=totals["received"],
+        by_channel=by_channel,
+        self_reports=totals["self_reports"],
+        by_organisation=by_organisation,
+        by_stadsdeel=by_stadsdeel,
+        by_neighbourhood=by_neighbourhood,
+        unknown_neighbourhood=totals["unknown_neighbourhood"],
+        by_conflict_type=by_conflict_type,
+        past_intake=totals["past_intake"],
+        suitable=totals["past_intake"] - totals["not_suitable"],
+        not_suitable=totals["not_suitable"],
+        closed=totals["closed"],
+        outcomes=outcomes,
+        resolved=totals["resolved"],
+        lead_times=lead_times_,
+        intakes_with_contact=intakes_with_contact,
+        intakes_within_deadline=intakes_within_deadline,
+        active_mediators=pool["active"],
+        certified_mediators=pool["certified"],
+        recruited_mediators=recruited,
+        training_hours=hours or Decimal("0"),
+        mediations=mediations["n"],
+        mediators_with_mediations=mediations["mediators"],
+        target_per_mediator=round(target_per_mediator, 1),
+        by_month=by_month,
+    )
