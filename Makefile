@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check-deploy clean
+.PHONY: help install run test lint format check-deploy security clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo once, start web + worker + beat on http://127.0.0.1:8000"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
+	@echo "make security - bandit (medium and high findings) and the production deploy check"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ check-deploy: install
 	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-bemiddeling.example.nl} \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+security: install check-deploy
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
 
 clean:
 	rm -rf $(VENV) node_modules var

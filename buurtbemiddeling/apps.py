@@ -8,7 +8,13 @@ class BuurtbemiddelingConfig(AppConfig):
     verbose_name = _("Buurtbemiddeling")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from buurtbemiddeling.middleware import start_session_clocks
         from buurtbemiddeling.roles import grant_coordinator_permissions
+
+        # Session lifetime (SessionLifetimeMiddleware) is counted from every login, however made.
+        user_logged_in.connect(start_session_clocks, dispatch_uid="start_session_clocks")
 
         # No sender: post_migrate fires once per app, and each app's permissions exist only
         # after its own emission; granting is idempotent, so run after every one.

@@ -70,6 +70,15 @@ def client_address(request: HttpRequest) -> str:
     return str(address)
 
 
+def axes_client_address(request: HttpRequest) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address the rate limits count.
+
+    None when there is no usable address: axes stores the address in an IP field.
+    """
+    address = client_address(request)
+    return None if address == UNKNOWN else address
+
+
 def _key(group: str, request: HttpRequest) -> str:
     return client_address(request)
 
@@ -100,6 +109,6 @@ def record(request: HttpRequest, *, group: str, rate: str | None = None) -> None
     _usage(request, group=group, rate=rate, increment=True)
 
 
-def too_many_requests(request: HttpRequest) -> HttpResponse:
+def too_many_requests(request: HttpRequest, *, template: str = "429.html") -> HttpResponse:
     """The 429 page: says what happened and what to do instead. Nothing was stored."""
-    return HttpResponse(render_to_string("429.html", request=request), status=429)
+    return HttpResponse(render_to_string(template, request=request), status=429)

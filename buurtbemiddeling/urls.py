@@ -9,7 +9,11 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        views.limit_failed_logins(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("wachtwoord/vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -26,6 +30,8 @@ urlpatterns = [
     path("bemiddelaar/", include("mediators.urls")),
     path("partners/", include("partners.urls")),
     path("notificaties/", include("buurtbemiddeling.notification_views")),
+    # The admin's own login page, under the same limit on failed attempts as ours.
+    path("admin/login/", views.limit_failed_logins(admin.site.login)),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from buurtbemiddeling import roles
+from buurtbemiddeling import ratelimit, roles
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +74,35 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "home_no_role.html")
+
+
+def limit_failed_logins(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse login attempts from an address that failed LOGIN_RATE_LIMIT times, with a 429 page.
+
+    On top of django-axes: axes locks one username from one address after a few failures; this
+    catches one address trying many usernames. Only failures count (a login page answering a
+    POST with 200 re-shows the form; success redirects), so a team behind one office address
+    logging in each morning is never limited. Wraps both our login page and the admin's.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        if ratelimit.is_limited(request, group="login", rate=settings.LOGIN_RATE_LIMIT):
+            return ratelimit.too_many_requests(request, template="registration/login_rate_limited.html")
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            ratelimit.record(request, group="login", rate=settings.LOGIN_RATE_LIMIT)
+        return response
+
+    return wrapped
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE): says why and for how long, status 429."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import reverse
 
 from cases.access import get_case_for_user
 from cases.models import Case
@@ -174,7 +175,12 @@ def test_anonymous_visitor_is_sent_to_login(client, referred_case):
 
 
 def test_inactive_user_cannot_log_in(client, inactive_coordinator):
-    assert not client.login(username=inactive_coordinator.username, password=factories.PASSWORD)
+    response = client.post(
+        reverse("login"), {"username": inactive_coordinator.username, "password": factories.PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 def test_coordinators_may_manage_the_domain_in_admin(coordinator):

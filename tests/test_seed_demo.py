@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from cases import demo_data
@@ -80,7 +81,8 @@ def seeded(settings):
 @pytest.mark.django_db
 def test_it_creates_every_demo_login_with_the_demo_password(seeded):
     for username in DEMO_USERNAMES:
-        assert authenticate(username=username, password=PASSWORD) is not None, username
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password=PASSWORD) is not None, username
     assert User.objects.get(username="coordinator").groups.filter(name="coordinator").exists()
     assert User.objects.get(username="coordinator").is_staff
     assert User.objects.get(username="admin").is_superuser

@@ -242,7 +242,9 @@ def test_password_reset_sends_only_the_link(client, coordinator):
         response.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}, follow=True
     )
     assert h1(response) == "Uw wachtwoord is gewijzigd"
-    assert client.login(username=coordinator.username, password=new_password)
+    response = client.post(reverse("login"), {"username": coordinator.username, "password": new_password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(coordinator.pk)
 
 
 def test_password_reset_for_unknown_address_sends_nothing(client):

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Values come from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "django_ratelimit",
+    "axes",
+    "csp",
     "buurtbemiddeling",
     "partners",
     "cases",
@@ -46,7 +50,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and too-old sessions, and those of deactivated users (needs auth and messages).
+    "buurtbemiddeling.middleware.SessionLifetimeMiddleware",
+    # Pages for a logged-in user carry personal data: never kept by the browser or a proxy.
+    # Static files never get here: WhiteNoise answers them above, with their own caching.
+    "buurtbemiddeling.middleware.NoStoreForPersonalPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns axes' lockout flag into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "buurtbemiddeling.urls"
@@ -109,6 +121,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 first: new and changed passwords are stored with it; older hashes are upgraded at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Axes first: it refuses a locked-out username + address before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one username from one client address,
+# that combination is locked for AXES_COOLOFF_TIME. Per combination, so nobody can lock a
+# coordinator out from elsewhere; guessing many usernames from one address is caught by
+# LOGIN_RATE_LIMIT below.
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No log of every successful login (username, address, browser) kept forever: there is no
+# retention for it. Failed attempts are kept only until their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
+# Renders templates/registration/locked_out.html with status 429.
+AXES_LOCKOUT_CALLABLE = "buurtbemiddeling.views.locked_out"
+# The same client address as the rate limits (TRUSTED_PROXY_COUNT), not django-ipware's guess.
+AXES_CLIENT_IP_CALLABLE = "buurtbemiddeling.ratelimit.axes_client_address"
+# Failed login attempts per client address, whatever the username (buurtbemiddeling.views.LoginView).
+# Only failures count: a team behind one office address logging in each morning is not limited.
+LOGIN_RATE_LIMIT = env.get_rate("LOGIN_RATE_LIMIT", "20/10m")
+
+# Sessions end 12 hours after login whatever happens, and after 30 minutes without a request
+# (buurtbemiddeling.middleware.SessionLifetimeMiddleware).
+SESSION_MAX_AGE_HOURS = env.get_int("SESSION_MAX_AGE_HOURS", 12)
+SESSION_IDLE_MINUTES = env.get_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 60 * 60
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -204,6 +254,20 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every response (django-csp): only our own scripts, styles and
+# images; no inline script or style anywhere (tests/test_ui_shell.py checks the templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 LOG_LEVEL = env.get_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {

@@ -127,6 +127,10 @@ def test_a_mediator_takes_a_case_from_joint_meeting_to_closure(page, screenshot)
         # Tuesday 21:00: the meeting was held; two agreements, signed.
         traveller.move_to(datetime(tuesday.year, tuesday.month, tuesday.day, 21, 0, tzinfo=AMS))
         page.reload()
+        # Hours without a request: the session ended after 30 idle minutes; log in again.
+        assert "/login/" in page.url
+        log_in(page, "bemiddelaar1")
+        wait_for_case_page(page, case)
         page.get_by_role("link", name="Vastleggen hoe het ging").click()
         page.get_by_label("Gehouden").check()
         page.get_by_label("Vertrouwelijke aantekening").fill("Goed gesprek, beide partijen kwamen.")

@@ -214,7 +214,9 @@ def test_the_emailed_link_lets_the_new_mediator_choose_a_password_and_log_in(
     assert response.status_code == 302, response.context["form"].errors
     mediator.user.refresh_from_db()
     assert mediator.user.check_password("kopje-thee-aan-de-gracht")
-    assert client.login(username="vera@example.nl", password="kopje-thee-aan-de-gracht")
+    response = client.post(reverse("login"), {"username": "vera@example.nl", "password": "kopje-thee-aan-de-gracht"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(mediator.user.pk)
     # The link has done its work: used once, and a resend no longer applies.
     assert client.get(link, follow=True).context["validlink"] is False
     assert not notifications._still_applies(Notification.objects.select_related("recipient").get(pk=row.pk))

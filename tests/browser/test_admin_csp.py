@@ -1,0 +1,31 @@
+"""The admin works under the Content-Security-Policy: its scripts run and nothing is refused."""
+
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_admin_runs_its_scripts_without_a_csp_violation(page):
+    factories.UserFactory(username="beheerder", is_staff=True, is_superuser=True)
+    factories.UserFactory(username="iemand-anders")
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+
+    page.goto("/admin/")
+    page.get_by_label("Gebruikersnaam").fill("beheerder")
+    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+    page.goto("/admin/auth/user/")
+    # actions.js: "select all" ticks every row and shows the count.
+    page.locator("#action-toggle").check()
+    assert page.locator("input.action-select:checked").count() == 2
+    assert "2 van de 2 geselecteerd" in page.locator(".action-counter").inner_text()
+
+    page.goto("/admin/auth/user/add/")
+    page.get_by_role("button", name="Opslaan", exact=True).first.wait_for()
+
+    assert violations == []
