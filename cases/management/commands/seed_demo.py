@@ -126,7 +126,7 @@ OFFICE_CHANNELS = frozenset({Channel.PARTNER_REFERRAL, Channel.PHONE, Channel.WA
 
 # Neighbour conflicts peak in summer (people outdoors, windows open) and dip around Christmas.
 SEASON = {1: 0.85, 2: 0.85, 3: 0.95, 4: 1.05, 5: 1.15, 6: 1.3, 7: 1.35, 8: 1.3, 9: 1.1, 10: 0.95, 11: 0.85, 12: 0.75}
-PILOT_SHARE, PILOT_MAX = 0.10, 420  # a pilot in one stadsdeel: at most ~140 cases a year
+PILOT_SHARE, PILOT_MAX = 0.30, 420  # a pilot in one stadsdeel: at most ~140 cases a year
 MEETING_SLOTS = ((10, 0), (13, 30), (15, 0), (19, 0), (19, 30))
 ONE_MINUTE = timedelta(minutes=1)
 PARENTS = (Case, Meeting, Agreement)  # rows whose primary key the seeder hands out itself
