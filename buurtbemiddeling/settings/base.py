@@ -176,6 +176,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Vendor files come from the pinned npm packages (package-lock.json), never copied by hand.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,18 +26,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     GET request as in any search box, and is never logged or stored.
     """
     now = timezone.now()
-    form = DashboardFilterForm(request.GET or None)
-    results = None
-    if form.has_filters:
-        results = list(dashboard_cases(Case.objects.all(), **form.cleaned_data)[:RESULTS_SIZE])
-    return render(
-        request,
-        "cases/dashboard.html",
-        {
-            "form": form,
-            "results": results,
-            "results_size": RESULTS_SIZE,
-            "figures": key_figures(today=timezone.localdate(now)),
-            "queue": work_queue(now=now),
-        },
+    # htmx asks for a part of the page (the search results, or the work queue when it polls); a
+    # history restore and every request without JavaScript get the full page.
+    partial = (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
     )
+    if partial and request.headers.get("HX-Target") == "work-queue":
+        response = render(request, "cases/_dashboard_queue.html", {"queue": work_queue(now=now)})
+    else:
+        form = DashboardFilterForm(request.GET or None)
+        results = None
+        if form.has_filters:
+            results = list(dashboard_cases(Case.objects.all(), **form.cleaned_data)[:RESULTS_SIZE])
+        context = {"form": form, "results": results, "results_size": RESULTS_SIZE}
+        if partial:
+            response = render(request, "cases/_dashboard_results.html", context)
+        else:
+            context |= {"figures": key_figures(today=timezone.localdate(now)), "queue": work_queue(now=now)}
+            response = render(request, "cases/dashboard.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target", "HX-History-Restore-Request"])
+    return response

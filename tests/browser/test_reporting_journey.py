@@ -35,11 +35,21 @@ def test_a_coordinator_filters_the_dashboard_and_downloads_the_convenant_report(
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/zaken/coordinatie/")
 
+    csp_violations = []
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and csp_violations.append(message.text)
+    )
     page.get_by_role("link", name="Dashboard").click()
     page.wait_for_url("**/zaken/dashboard/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    # A marker on the window survives only if the results refresh without a full page load (htmx).
+    page.evaluate("window.notReloaded = true")
     page.get_by_label("Stadsdeel", exact=True).select_option("Oost")
     page.get_by_role("button", name="Zoeken").click()
     page.wait_for_url("**stadsdeel=Oost**")
+    page.get_by_role("table", name="Gevonden zaken").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert csp_violations == []
     screenshot("dashboard-oost")
     results = page.get_by_role("table", name="Gevonden zaken")
     assert results.get_by_role("link", name=in_oost.number).count() == 1
