@@ -146,3 +146,23 @@ def work_queue(*, now: datetime) -> WorkQueue:
         # Query: failed notifications.
         failed_notifications=Notification.objects.failed().count(),
     )
+
+
+WORKLOAD_SIZE = 10
+
+
+def mediator_workload(*, today: date, limit: int = WORKLOAD_SIZE) -> list:
+    """The busiest active mediators first: open cases against capacity, this year against target,
+    weekly availability and coming absences.
+
+    Three queries however many mediators (mediators.querysets.MediatorQuerySet.for_pool): the
+    mediators with their counts, their weekly availability, their absences not yet ended. Bounded
+    to ``limit`` rows; the pool page lists them all.
+    """
+    from mediators.models import Mediator
+
+    return list(
+        Mediator.objects.for_pool(today=today)
+        .filter(status=Mediator.Status.ACTIVE)
+        .order_by("-open_cases", "user__first_name", "user__last_name", "pk")[:limit]
+    )

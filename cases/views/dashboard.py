@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.roles import Role
 
-from ..dashboard import key_figures, work_queue
+from ..dashboard import key_figures, mediator_workload, work_queue
 from ..dashboard_forms import DashboardFilterForm
 from ..models import Case
 from ..querysets import dashboard_cases
@@ -42,7 +42,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if partial:
             response = render(request, "cases/_dashboard_results.html", context)
         else:
-            context |= {"figures": key_figures(today=timezone.localdate(now)), "queue": work_queue(now=now)}
+            today = timezone.localdate(now)
+            context |= {
+                "figures": key_figures(today=today),
+                "queue": work_queue(now=now),
+                "workload": mediator_workload(today=today),
+                "today": today,
+            }
             response = render(request, "cases/dashboard.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target", "HX-History-Restore-Request"])
     return response

@@ -173,9 +173,29 @@ def test_the_dashboard_takes_the_same_queries_at_two_sizes(client, coordinator, 
     # session; user; groups; open by status; counts this month / last year / 12 months; lead times
     # (1 on PostgreSQL, 4 on SQLite); intake pairs; work queue (cases; proposals; meetings; nazorg;
     # failed notifications); form: districts; validating stadsdeel -- none; results (1);
-    # rendering the form's choices: neighbourhoods, organisations, conflict types.
-    expected = 3 + 1 + 1 + (1 if connection.vendor == "postgresql" else 4) + 1 + 5 + 1 + 1 + 3
+    # rendering the form's choices: neighbourhoods, organisations, conflict types; mediator workload
+    # (mediators with their counts, their weekly availability, their coming absences).
+    expected = 3 + 1 + 1 + (1 if connection.vendor == "postgresql" else 4) + 1 + 5 + 1 + 1 + 3 + 3
     _add_cases(4, oost)
     assert _dashboard_queries(client) == expected
     _add_cases(50, oost)
     assert _dashboard_queries(client) == expected
+
+
+def test_the_dashboard_shows_the_busiest_active_mediators_first(client, coordinator, db):
+    from mediators.models import Mediator
+
+    busy = factories.MediatorFactory(user__first_name="Zeno", user__last_name="Druk")
+    quiet = factories.MediatorFactory(user__first_name="Anna", user__last_name="Rustig")
+    factories.MediatorFactory(user__first_name="Piet", user__last_name="Gestopt", status=Mediator.Status.STOPPED)
+    for role in ("lead", "co"):
+        factories.AssignmentFactory(mediator=busy, role=role, status="accepted", case__status="in_mediation")
+    client.force_login(coordinator)
+
+    response = client.get(URL)
+
+    workload = response.context["workload"]
+    assert [m.pk for m in workload] == [busy.pk, quiet.pk]
+    assert workload[0].open_cases == 2
+    page = response.content.decode()
+    assert "Zeno Druk" in page and "Gestopt" not in page

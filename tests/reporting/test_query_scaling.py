@@ -46,8 +46,9 @@ def _report_queries() -> int:
 def _dashboard_expected() -> int:
     # As test_dashboard: session; user; groups; open by status; counts this month / last year / 12
     # months; lead times (1 on PostgreSQL, 4 on SQLite); intake pairs; work queue (5); form:
-    # districts; results (1); rendering the form's choices: neighbourhoods, organisations, conflict types.
-    return 3 + 1 + 1 + (1 if connection.vendor == "postgresql" else 4) + 1 + 5 + 1 + 1 + 3
+    # districts; results (1); rendering the form's choices: neighbourhoods, organisations, conflict types;
+    # mediator workload (mediators with counts, their availability, their coming absences).
+    return 3 + 1 + 1 + (1 if connection.vendor == "postgresql" else 4) + 1 + 5 + 1 + 1 + 3 + 3
 
 
 def _report_page_expected() -> int:
