@@ -190,6 +190,8 @@ def test_the_dashboard_shows_the_busiest_active_mediators_first(client, coordina
     factories.MediatorFactory(user__first_name="Piet", user__last_name="Gestopt", status=Mediator.Status.STOPPED)
     for role in ("lead", "co"):
         factories.AssignmentFactory(mediator=busy, role=role, status="accepted", case__status="in_mediation")
+    today = timezone.localdate()
+    quiet.absences.create(starts_on=today, ends_on=today + timedelta(days=10), reason="Vakantie")
     client.force_login(coordinator)
 
     response = client.get(URL)
@@ -199,3 +201,4 @@ def test_the_dashboard_shows_the_busiest_active_mediators_first(client, coordina
     assert workload[0].open_cases == 2
     page = response.content.decode()
     assert "Zeno Druk" in page and "Gestopt" not in page
+    assert "afwezig tot" in page
