@@ -51,7 +51,10 @@ def other_organisation(db):
 
 @pytest.fixture
 def coordinator(db):
-    return factories.UserFactory(username="coordinator", roles=[Role.COORDINATOR])
+    # A fixed name: a random one could contain a name a test asserts is absent from a page.
+    return factories.UserFactory(
+        username="coordinator", first_name="Corry", last_name="Coördinator", roles=[Role.COORDINATOR]
+    )
 
 
 @pytest.fixture
