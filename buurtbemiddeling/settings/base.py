@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "partners",
     "cases",
     "mediators",
+    "audit",
 ]
 
 MIDDLEWARE = [
