@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -112,3 +114,28 @@ def record(request: HttpRequest, *, group: str, rate: str | None = None) -> None
 def too_many_requests(request: HttpRequest, *, template: str = "429.html") -> HttpResponse:
     """The 429 page: says what happened and what to do instead. Nothing was stored."""
     return HttpResponse(render_to_string(template, request=request), status=429)
+
+
+def limit_submissions(group: str, *, rate: str | None = None, template: str = "429.html") -> Callable:
+    """Wrap a public form view whose successful POST redirects: refuse a client that used up
+    ``rate`` (default PUBLIC_FORM_RATE_LIMIT) successful submissions with the 429 page.
+
+    For views we do not write ourselves, such as Django's password reset. A POST answered with a
+    redirect is a submission that was acted on; a re-shown form (200) is not counted.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            if is_limited(request, group=group, rate=rate):
+                return too_many_requests(request, template=template)
+            response = view(request, *args, **kwargs)
+            if 300 <= response.status_code < 400:
+                record(request, group=group, rate=rate)
+            return response
+
+        return wrapped
+
+    return decorator
