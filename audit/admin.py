@@ -34,6 +34,16 @@ class AccessRecordedAdminMixin:
             )
         return response
 
+    # Set on admins whose list itself shows personal values (the parties' names): viewing that
+    # list is recorded too, as "<model>:list", without a case (one page spans many cases).
+    access_recorded_changelist = False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if self.access_recorded_changelist and request.method == "GET" and response.status_code == 200:
+            record_access(request.user, action=Action.ADMIN_VIEW, detail=f"{self.opts.model_name}:list")
+        return response
+
     def access_recorded_case(self, obj):
         """The case ``obj`` belongs to, or None. Override where the case is further away."""
         from cases.models import Case

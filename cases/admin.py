@@ -327,6 +327,7 @@ class PartyAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     # Coordinators need the name here (contact, requests to see or erase one's data). The Case list
     # deliberately shows none of this.
     list_display = ["case", "role", "name", "preferred_language", "interpreter_needed"]
+    access_recorded_changelist = True
     list_select_related = ["case"]
     list_filter = ["role", "preferred_language", "interpreter_needed", "tenure"]
     search_fields = ["case__number", "name", "email"]

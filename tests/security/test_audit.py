@@ -326,6 +326,16 @@ def test_admin_change_views_of_other_personal_models_are_recorded_without_a_case
         assert [(r.case_id, r.action, r.detail) for r in _new_records(since)] == [(None, Action.ADMIN_VIEW, detail)]
 
 
+def test_the_party_list_in_the_admin_is_recorded_but_not_the_case_list(client, case, superuser):
+    client.force_login(superuser)
+    since = _last_pk()
+
+    assert client.get(reverse("admin:cases_party_changelist"), {"q": "Canary"}).status_code == 200
+    assert client.get(reverse("admin:cases_case_changelist")).status_code == 200
+
+    assert [(r.case_id, r.action, r.detail) for r in _new_records(since)] == [(None, Action.ADMIN_VIEW, "party:list")]
+
+
 def test_an_admin_change_view_of_a_missing_object_writes_no_record(client, case, superuser):
     client.force_login(superuser)
     since = _last_pk()
