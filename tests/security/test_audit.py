@@ -516,3 +516,20 @@ def test_a_case_page_adds_exactly_one_insert_and_no_select(client, case, coordin
         client.get(url)
     audit_queries = [q["sql"] for q in queries if "audit_accessrecord" in q["sql"]]
     assert len(audit_queries) == 1 and audit_queries[0].lstrip().upper().startswith("INSERT")
+
+
+def test_the_reopen_page_of_a_closed_case_writes_one_record_for_the_coordinator_only(client, case, lead, coordinator):
+    from cases.models import Outcome
+    from cases.services import close_case
+
+    close_case(case=case, actor=lead.user, outcome=Outcome.RESOLVED_JOINT_MEETING)
+    url = reverse("mediators:reopen", kwargs={"code": case.code})
+    since = _last_pk()
+
+    # The lead may read the case but not reopen it: a 404, and nothing recorded.
+    client.force_login(lead.user)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
+
+    assert [(r.user_id, r.case_id, r.detail) for r in _new_records(since)] == [(coordinator.pk, case.pk, "reopen_form")]
