@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from audit.admin import AccessRecordedAdminMixin
 from mediators.models import Mediator
 from partners.models import Membership
 
@@ -34,7 +35,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class ServiceUserAdmin(UserAdmin):
+class ServiceUserAdmin(AccessRecordedAdminMixin, UserAdmin):
     inlines = [MembershipInline, MediatorInline]
 
     def get_inlines(self, request, obj):

@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action, record_access
+
 
 def _cell(value):
     if value is None:
@@ -37,6 +39,8 @@ def csv_export_action(*, columns: list[tuple[str, str]], filename: str, descript
         rows = queryset.order_by("pk").values_list(*[lookup for lookup, _heading in columns])
         for row in rows:
             writer.writerow([_cell(value) for value in row])
+        # The export's name and size, never its rows (case None: one file spans many cases).
+        record_access(request.user, action=Action.EXPORT, detail=f"admin-csv:{filename}:{len(rows)}")
         return response
 
     return export

@@ -10,12 +10,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin import AccessRecordedAdminMixin
 from buurtbemiddeling import notifications
 from buurtbemiddeling.models import Notification, UserPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "recipient", "status", "due_at", "attempts", "sent_at", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["recipient"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import smtplib
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -230,9 +231,22 @@ def claim(notification_id: int, *, now: datetime | None = None) -> Notification 
     return Notification.objects.select_related("recipient__preference").get(pk=notification_id)
 
 
+# An email address anywhere in an error text (SMTPRecipientsRefused names the refused recipient).
+_EMAIL_ADDRESS = re.compile(r"[^\s<>'\"@,;:()\[\]{}]+@[^\s<>'\"@,;:()\[\]{}]+")
+
+
+def describe_error(error: BaseException) -> str:
+    """The error's type and message with email addresses blanked out.
+
+    The text goes into the log and into last_error (shown in the outbox); a resident's address
+    must end up in neither.
+    """
+    return _EMAIL_ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")
+
+
 class DeliveryFailed(Exception):
     def __init__(self, error: BaseException, *, retryable: bool):
-        super().__init__(f"{type(error).__name__}: {error}")
+        super().__init__(describe_error(error))
         self.retryable = retryable
 
 

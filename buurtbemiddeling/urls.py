@@ -34,6 +34,7 @@ urlpatterns = [
     path("wachtwoord/wijzigen/klaar/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("cases.public_urls")),
     path("zaken/", include("cases.urls")),
+    path("", include("audit.urls")),
     path("bemiddelaar/", include("mediators.urls")),
     path("partners/", include("partners.urls")),
     path("notificaties/", include("buurtbemiddeling.notification_views")),

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AccessRecordedAdminMixin
 from buurtbemiddeling.admin_csv import csv_export_action
 from mediators.models import Assignment
 
@@ -181,7 +182,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     # No party data in the export: only what the statistics need.
     actions = [
         csv_export_action(
@@ -322,10 +323,11 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     # Coordinators need the name here (contact, requests to see or erase one's data). The Case list
     # deliberately shows none of this.
     list_display = ["case", "role", "name", "preferred_language", "interpreter_needed"]
+    access_recorded_changelist = True
     list_select_related = ["case"]
     list_filter = ["role", "preferred_language", "interpreter_needed", "tenure"]
     search_fields = ["case__number", "name", "email"]
@@ -333,7 +335,7 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     """The audit trail: readable, never added, edited or deleted here (events come from the services)."""
 
     list_display = ["created_at", "case", "kind", "old_status", "new_status", "milestone", "actor"]
@@ -353,7 +355,7 @@ class CaseEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     # No location in the list: an intake usually takes place at a party's home.
     list_display = ["case", "kind", "starts_at", "ends_at", "status"]
     list_select_related = ["case"]
@@ -369,7 +371,7 @@ class AgreementItemInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     list_display = ["case", "created_at", "signed", "follow_up_on", "follow_up_result"]
     list_select_related = ["case"]
     list_filter = ["signed", "follow_up_result"]
@@ -380,7 +382,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementItem)
-class AgreementItemAdmin(admin.ModelAdmin):
+class AgreementItemAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "case_number", "who", "due_on"]
     list_select_related = ["agreement__case"]
     search_fields = ["agreement__case__number"]
@@ -389,3 +391,10 @@ class AgreementItemAdmin(admin.ModelAdmin):
     @admin.display(description=_("case number"), ordering="agreement__case__number")
     def case_number(self, obj) -> str:
         return obj.agreement.case.number
+
+    def get_queryset(self, request):
+        # The agreement comes with the item, so the access record finds the case without a query.
+        return super().get_queryset(request).select_related("agreement")
+
+    def access_recorded_case(self, obj):
+        return Case(pk=obj.agreement.case_id)

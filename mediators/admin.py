@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AccessRecordedAdminMixin
 from buurtbemiddeling.admin_csv import csv_export_action
 
 from .models import Absence, Assignment, Availability, Mediator, TrainingRecord, VolunteerApplication
@@ -27,7 +28,7 @@ class TrainingRecordInline(admin.TabularInline):
 
 
 @admin.register(Mediator)
-class MediatorAdmin(admin.ModelAdmin):
+class MediatorAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     # No phone number or home postcode in the export.
     actions = [
         csv_export_action(
@@ -106,7 +107,7 @@ class TrainingRecordAdmin(MediatorChildAdmin):
 
 
 @admin.register(VolunteerApplication)
-class VolunteerApplicationAdmin(admin.ModelAdmin):
+class VolunteerApplicationAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "name", "status", "postcode", "received_at", "mediator"]
     list_select_related = ["mediator__user"]
     list_filter = ["status"]
@@ -116,7 +117,7 @@ class VolunteerApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AccessRecordedAdminMixin, admin.ModelAdmin):
     list_display = ["case", "mediator", "role", "status", "proposed_at", "answered_at"]
     list_select_related = ["case", "mediator__user"]
     list_filter = ["status", "role"]

@@ -62,11 +62,9 @@ class OrganisationAdmin(admin.ModelAdmin):
         if not request.user.has_perm("cases.view_case"):
             raise PermissionDenied
         context = report_context(request)
-        export = request.GET.get("format")
-        if export == "csv":
-            return exports.as_csv(context["report"])
-        if export == "xlsx":
-            return exports.as_xlsx(context["report"])
+        export = exports.export_response(request, context["report"], request.GET.get("format"))
+        if export is not None:
+            return export
         context.update(self.admin_site.each_context(request), title=_("Convenant report"))
         return TemplateResponse(request, "admin/partners/report.html", context)
 

@@ -11,6 +11,8 @@ import io
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from audit.services import Action, record_access
+
 from .reporting import ConvenantReport
 
 
@@ -115,4 +117,21 @@ def as_xlsx(report: ConvenantReport) -> HttpResponse:
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
+    return response
+
+
+FORMATS = {"csv": as_csv, "xlsx": as_xlsx}
+
+
+def export_response(request, report: ConvenantReport, export_format: str | None) -> HttpResponse | None:
+    """The report as a file in ``export_format``, recorded as an export; None for the HTML page.
+
+    Aggregates only, but a file that leaves the app: the access record says who took which
+    format (never the period's figures, nor anything personal).
+    """
+    build = FORMATS.get(export_format or "")
+    if build is None:
+        return None
+    response = build(report)
+    record_access(request.user, action=Action.EXPORT, detail=f"convenant-report:{export_format}")
     return response

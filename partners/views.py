@@ -45,9 +45,7 @@ def steering_home(request: HttpRequest) -> HttpResponse:
 @any_role_required(*REPORT_ROLES)
 def report(request: HttpRequest) -> HttpResponse:
     context = report_context(request)
-    export = request.GET.get("format")
-    if export == "csv":
-        return exports.as_csv(context["report"])
-    if export == "xlsx":
-        return exports.as_xlsx(context["report"])
+    export = exports.export_response(request, context["report"], request.GET.get("format"))
+    if export is not None:
+        return export
     return render(request, "partners/report.html", context)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.services import Action, record_access
 from buurtbemiddeling import workdays
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.models import Notification
@@ -73,8 +74,10 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     """The case file; coordinators also get triage actions and the repeat signal.
 
     ``bound_forms`` replaces an action's empty form with the one the coordinator just sent, so
-    that a refused action shows its errors next to what they typed.
+    that a refused action shows its errors next to what they typed. Showing the page is an
+    access to the case's personal data and is recorded, once per request.
     """
+    record_access(request.user, action=Action.CASE_PAGE, case=case)
     parties = list(case.parties.select_related("landlord"))
     events = case.events.select_related("actor")
     context = {"case": case, "parties": parties, "events": events, "is_coordinator": is_coordinator(request.user)}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.roles import Role
 
@@ -48,6 +49,8 @@ def referrals(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, code) -> HttpResponse:
     case = get_case_for_user(request.user, code, scope=Scope.MILESTONES)
     milestones = CaseEvent.objects.filter(case=case).exclude(milestone="").only("created_at", "milestone")
+    # Milestones and what the referrer sent themselves, party details included: still a case page.
+    record_access(request.user, action=Action.CASE_PAGE, case=case, detail="referral")
     return render(
         request,
         "cases/referral_detail.html",

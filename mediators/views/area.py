@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.roles import Role, has_role
@@ -156,10 +157,14 @@ def case_page(request: HttpRequest, code) -> HttpResponse:
         "events": list(case.events.select_related("actor").order_by("-created_at", "-pk")),
         "today": timezone.localdate(now),
     }
+    record_access(request.user, action=Action.CASE_PAGE, case=case, detail="mediation")
     return render(request, "mediators/area/case.html", context)
 
 
 def _form_page(request, template: str, case: Case, context: dict) -> HttpResponse:
+    # Each form page shows part of the case file (its number, meeting, agreement): an access,
+    # recorded when the page is shown (a GET, or a POST that shows the form again), not on redirect.
+    record_access(request.user, action=Action.CASE_PAGE, case=case, detail=template.removesuffix(".html"))
     return render(request, f"mediators/area/{template}", {"case": case, **context})
 
 
@@ -415,6 +420,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if mediator is None or not has_role(mediator.user, Role.MEDIATOR):
         raise Http404("No such calendar.")
     response = HttpResponse(calendar.build_feed(mediator), content_type="text/calendar; charset=utf-8")
+    # Meetings of several cases leave the app here: one export record, for the mediator whose feed it is.
+    record_access(mediator.user, action=Action.EXPORT, detail="calendar")
     response["Content-Disposition"] = 'inline; filename="buurtbemiddeling.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"

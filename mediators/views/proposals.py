@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.roles import Role
@@ -53,6 +54,7 @@ def _matching_page(request, case, *, form=None, status=200) -> HttpResponse:
         form = ProposeForm(candidates=ranking.candidates, free_roles=free_roles)
     earlier = [a for a in data.asked if a.status not in Assignment.Status.active()]
     ranked = [{"candidate": candidate, "code": data.codes[candidate.mediator_id]} for candidate in ranking.candidates]
+    record_access(request.user, action=Action.CASE_PAGE, case=case, detail="matching")
     return render(
         request,
         "mediators/proposals/case_matching.html",
@@ -135,6 +137,9 @@ def my_proposals(request: HttpRequest) -> HttpResponse:
 
 def _proposal_page(request, assignment, *, form=None, status=200) -> HttpResponse:
     is_open = assignment.status == Assignment.Status.PROPOSED and assignment.case.status == Status.MATCHING
+    # An anonymous summary, but a view of the case all the same: recorded, so the log also shows
+    # who was shown the case before accepting it.
+    record_access(request.user, action=Action.CASE_PAGE, case=assignment.case, detail="proposal-summary")
     return render(
         request,
         "mediators/proposals/proposal_detail.html",

@@ -125,8 +125,8 @@ def test_the_matching_pages_query_count_does_not_grow_with_the_pool(
         client.get(url)  # warm the content-type and other per-process caches
         # session, user, groups, the case (guard); parties, assignments, mediators with their
         # counts, availability, absences, postcode areas (selectors.matching_input);
-        # the case's wijk (page header).
-        with django_assert_num_queries(11):
+        # the case's wijk (page header); the access record (one INSERT).
+        with django_assert_num_queries(12):
             response = client.get(url)
         return response
 
@@ -275,8 +275,9 @@ def test_the_proposal_page_query_count(client, proposed, django_assert_num_queri
     client.force_login(lead_assignment.mediator.user)
     url = reverse("mediators:proposal", args=[lead_assignment.code])
     client.get(url)
-    # session, user, groups; the proposal with case and wijk, conflict types, parties' languages.
-    with django_assert_num_queries(6):
+    # session, user, groups; the proposal with case and wijk, conflict types, parties' languages;
+    # the access record (one INSERT).
+    with django_assert_num_queries(7):
         client.get(url)
 
 

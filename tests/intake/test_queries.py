@@ -71,6 +71,7 @@ def test_the_coordinators_case_page(client, django_assert_num_queries, coordinat
     client.force_login(coordinator)
     # session, user, the user's groups, the case, its parties with their landlord, the repeat
     # signal, the referring organisation, the referrer, the mediators' assignments (the link
-    # that the mediators app includes), the conflict types, the events with their actor.
-    with django_assert_num_queries(11):
+    # that the mediators app includes), the conflict types, the events with their actor; the
+    # access record (one INSERT).
+    with django_assert_num_queries(12):
         client.get(reverse("cases:detail", kwargs={"code": referred_case.code}))
