@@ -52,6 +52,9 @@ def _throttled_message(result: services.Verification) -> str:
 def _locked_out(request: HttpRequest) -> HttpResponse:
     """django-axes locked this username for this address: end the half-made login, say why (429)."""
     logout(request)
+    # Answered here, with a page that speaks of codes too; AxesMiddleware would otherwise replace
+    # it with the wrong-password page (same status, 429).
+    request.axes_locked_out = False
     context = {"cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
     return render(request, "accounts/locked_out.html", context, status=429)
 
@@ -81,7 +84,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if AxesProxyHandler.is_locked(request, credentials):
         return _locked_out(request)
 
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         result = services.verify_code(user=user, code=form.cleaned_data["code"])
         if result.device is not None:
@@ -126,7 +129,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         services.mark_not_required(request)
 
     device = services.pending_totp_device(user=user)
-    form = CodeForm(request.POST or None, allow_backup_code=False)
+    form = CodeForm(request.POST if request.method == "POST" else None, allow_backup_code=False)
     if request.method == "POST" and form.is_valid():
         result, codes = services.confirm_enrolment(user=user, device_id=device.pk, code=form.cleaned_data["code"])
         if result.device is not None:

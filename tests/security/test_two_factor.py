@@ -249,9 +249,10 @@ def test_wrong_codes_count_as_failed_logins_for_axes(client, coordinator, settin
     device = give_device(coordinator)
     wrong = current_code(device, steps_ahead=5)
     log_in(client, coordinator)
-    statuses = [client.post(VERIFY, {"code": wrong}).status_code for _ in range(settings.AXES_FAILURE_LIMIT)]
-    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
-    assert statuses[-1] == 429
+    responses = [client.post(VERIFY, {"code": wrong}) for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert [r.status_code for r in responses[:-1]] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert responses[-1].status_code == 429
+    assert "Wrong codes or passwords were entered too often" in responses[-1].content.decode()
     # The half-made login is gone, and the password does not open a new one from this address.
     assert client.get("/zaken/coordinatie/")["Location"].startswith(reverse("login"))
     response = client.post(reverse("login"), {"username": coordinator.username, "password": factories.PASSWORD})
