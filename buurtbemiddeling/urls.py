@@ -32,6 +32,8 @@ urlpatterns = [
     path("wachtwoord/nieuw/klaar/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("wachtwoord/wijzigen/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/wijzigen/klaar/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Two-step verification: the account page, the code after the password, enrolment.
+    path("tweestaps/", include("accounts.urls")),
     path("", include("cases.public_urls")),
     path("zaken/", include("cases.urls")),
     path("", include("audit.urls")),

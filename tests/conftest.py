@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
+from django.test import Client
 
+from accounts import services as two_step
 from buurtbemiddeling.roles import Role
 from mediators.models import Assignment
 from partners.models import Membership
@@ -32,6 +34,34 @@ def pytest_runtest_setup(item):
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not _reachable(os.environ.get("REDIS_URL"), 6379):
         pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_step_verification(request, monkeypatch):
+    """``client.force_login(user)`` gives a session that has passed two-step verification.
+
+    Coordinators and admin users must give a code from their app after the password
+    (accounts.middleware); without this, every test that force-logs-in such a user would meet the
+    verification page instead of the page it tests. It marks the session verified the way the
+    verification page does (accounts.services.SESSION_STATE), but without a django-otp device id:
+    that would add OTPMiddleware's device lookup to every request and shift the pinned query counts,
+    which measure the page's own queries.
+
+    A test that checks two-step verification itself opts out with ``@pytest.mark.two_factor``.
+    Logging in through the login form (client.post to /login/) is never affected.
+    """
+    if request.node.get_closest_marker("two_factor"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        if session.get(two_step.SESSION_STATE) == two_step.PENDING:
+            session[two_step.SESSION_STATE] = two_step.VERIFIED
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import demo_data
 from cases.management.commands.seed_demo import PASSWORD
@@ -86,6 +87,9 @@ def test_it_creates_every_demo_login_with_the_demo_password(seeded):
     assert User.objects.get(username="coordinator").groups.filter(name="coordinator").exists()
     assert User.objects.get(username="coordinator").is_staff
     assert User.objects.get(username="admin").is_superuser
+    # Both must use two-step verification: the demo gives them a device (demo_otp_code prints its code).
+    with_device = TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)
+    assert sorted(with_device) == ["admin", "coordinator"]
     referrer = Membership.objects.get(user__username="verwijzer-domijn")
     assert (referrer.organisation.name, referrer.role) == ("Domijn", Membership.Role.REFERRER)
     assert Membership.objects.get(user__username="stuurgroep").role == Membership.Role.STEERING_GROUP

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import CaseEvent
 from tests import factories
+from tests.two_step import pass_two_step
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,11 @@ def assert_csp_friendly(response):
 
 
 def log_in(client, user):
-    return client.post(reverse("login"), {"username": user.username, "password": factories.PASSWORD}, follow=True)
+    response = client.post(reverse("login"), {"username": user.username, "password": factories.PASSWORD}, follow=True)
+    if response.redirect_chain and response.redirect_chain[-1][0].startswith("/tweestaps/"):
+        # Coordinators and admin users: the second step, with the code from their app.
+        response = pass_two_step(client, user, follow=True)
+    return response
 
 
 # Login page and language

@@ -35,11 +35,15 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "buurtbemiddeling",
     "partners",
     "cases",
     "mediators",
     "audit",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -50,12 +54,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session passed two-step verification (django_otp.login).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and too-old sessions, and those of deactivated users (needs auth and messages).
     "buurtbemiddeling.middleware.SessionLifetimeMiddleware",
     # Pages for a logged-in user carry personal data: never kept by the browser or a proxy.
     # Static files never get here: WhiteNoise answers them above, with their own caching.
     "buurtbemiddeling.middleware.NoStoreForPersonalPagesMiddleware",
+    # A session that still owes its second step reaches only the verification and enrolment pages
+    # (coordinators and admin users always; others once they enrolled). Covers /admin/ too.
+    "accounts.middleware.TwoStepVerificationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns axes' lockout flag into the 429 page.
@@ -159,6 +168,21 @@ LOGIN_RATE_LIMIT = env.get_rate("LOGIN_RATE_LIMIT", "20/10m")
 SESSION_MAX_AGE_HOURS = env.get_int("SESSION_MAX_AGE_HOURS", 12)
 SESSION_IDLE_MINUTES = env.get_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 60 * 60
+
+# Two-step verification (accounts app, django-otp): TOTP from an authenticator app, backup codes.
+# After a wrong code the next attempt waits OTP_THROTTLE_FACTOR seconds, doubling with every further
+# wrong code (1, 2, 4, ... s at the default), per device, whatever the session or address. Wrong codes
+# also count as failed logins for django-axes and LOGIN_RATE_LIMIT.
+OTP_THROTTLE_FACTOR = env.get_int("OTP_THROTTLE_FACTOR", 1)
+if OTP_THROTTLE_FACTOR < 1:
+    # django-otp takes 0 as "no throttling": that would open the six digits to brute force.
+    raise ImproperlyConfigured("OTP_THROTTLE_FACTOR must be 1 or more (seconds).")
+OTP_TOTP_THROTTLE_FACTOR = OTP_THROTTLE_FACTOR
+OTP_STATIC_THROTTLE_FACTOR = OTP_THROTTLE_FACTOR
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env.get_str("OTP_TOTP_ISSUER", "Buurtbemiddeling Enschede")
+# How many backup codes an enrolment (or a renewal) hands out.
+OTP_BACKUP_CODE_COUNT = 10
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

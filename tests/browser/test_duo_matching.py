@@ -9,6 +9,7 @@ from cases.models import Case, Status
 from mediators.models import Assignment
 from tests import factories
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import log_in
 from tests.coordination.conftest import CANARIES, make_matching_case, make_mediator
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,10 +18,7 @@ PHONE = {"width": 375, "height": 800}
 
 
 def _log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, username, factories.PASSWORD)
     page.wait_for_load_state()
 
 

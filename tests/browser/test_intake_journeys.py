@@ -17,6 +17,7 @@ from buurtbemiddeling.roles import Role
 from cases.models import Case, ConflictType, Status
 from partners.models import Membership
 from tests import factories
+from tests.browser import helpers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 375, "height": 812}
@@ -36,10 +37,7 @@ def intake_world(settings):
 
 
 def log_in(page, username):
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    helpers.log_in(page, username, factories.PASSWORD)
 
 
 def shoot(page, screenshot, label):

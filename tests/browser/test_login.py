@@ -4,6 +4,7 @@ import pytest
 
 from buurtbemiddeling.roles import Role
 from tests import factories
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,9 +14,7 @@ def test_a_coordinator_logs_in_and_lands_in_their_area(page, screenshot):
     page.goto("/")
     assert "/login/" in page.url
     screenshot("login")
-    page.get_by_label("Gebruikersnaam").fill("coordinator")
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "coordinator", factories.PASSWORD)
     page.wait_for_url("**/zaken/coordinatie/")
     screenshot("coordinator-home")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Coördinatie")

@@ -26,6 +26,7 @@ from cases.models import Agreement, Meeting, Outcome, Status
 from mediators.models import Assignment
 from partners.models import Membership
 from tests import factories
+from tests.browser import helpers
 from tests.mediation.conftest import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,9 +60,7 @@ def page(browser, live_server):
 
 
 def log_in(page, username):
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    helpers.log_in(page, username, factories.PASSWORD)
 
 
 def wait_for_case_page(page, case):

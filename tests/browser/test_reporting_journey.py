@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from buurtbemiddeling.roles import Role
 from partners.models import Convenant
 from tests import factories
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,10 +30,7 @@ def test_a_coordinator_filters_the_dashboard_and_downloads_the_convenant_report(
     in_oost = factories.CaseFactory(neighbourhood=oost, received_at=datetime(2014, 3, 3, 10, tzinfo=AMS))
     in_noord = factories.CaseFactory(neighbourhood=noord, received_at=datetime(2014, 4, 7, 10, tzinfo=AMS))
 
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("coordinator")
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "coordinator", factories.PASSWORD)
     page.wait_for_url("**/zaken/coordinatie/")
 
     csp_violations = []

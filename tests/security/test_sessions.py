@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests.two_step import pass_two_step
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.django_db
 def log_in(client, user):
     response = client.post(reverse("login"), {"username": user.username, "password": factories.PASSWORD})
     assert response.status_code == 302
+    # The coordinator's second step, with the code from the app (the clocks run from the password login).
+    assert pass_two_step(client, user).status_code == 302
     return response
 
 

@@ -30,7 +30,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import TOTP_DEVICE_NAME
 from buurtbemiddeling.roles import Role
 from cases import demo_data as data
 from cases.models import (
@@ -189,6 +191,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{'username':<20} {'role':<{width}} password")
         for username, role in logins:
             self.stdout.write(f"{username:<20} {role:<{width}} {PASSWORD}")
+        self.stdout.write(
+            "\ncoordinator and admin also need a code (two-step verification): "
+            ".venv/bin/python manage.py demo_otp_code coordinator"
+        )
 
 
 # --- reference data and people ------------------------------------------------------------------------------------
@@ -251,7 +257,8 @@ def _seed_people(organisations: dict[str, Organisation], *, today: date) -> list
         logins.append((username, label))
         return user
 
-    upsert(*data.COORDINATOR, role=Role.COORDINATOR, label="coordinator", staff=True)
+    coordinator = upsert(*data.COORDINATOR, role=Role.COORDINATOR, label="coordinator", staff=True)
+    _give_authenticator(coordinator)
     for index, (username, first, last, postcode, languages, status, certified_on, joined_on, capacity) in enumerate(
         data.MEDIATORS, start=1
     ):
@@ -276,8 +283,18 @@ def _seed_people(organisations: dict[str, Organisation], *, today: date) -> list
     username, first, last, code = data.STEERING_GROUP
     user = upsert(username, first, last, role=Role.STEERING_GROUP, label="steering group")
     Membership.objects.get_or_create(user=user, organisation=organisations[code], role=Membership.Role.STEERING_GROUP)
-    upsert(*data.ADMIN, label="administrator (superuser)", superuser=True)
+    _give_authenticator(upsert(*data.ADMIN, label="administrator (superuser)", superuser=True))
     return logins
+
+
+def _give_authenticator(user) -> None:
+    """Coordinator and admin must use two-step verification: give them a confirmed device up front.
+
+    Its secret is random per database and printed nowhere; `manage.py demo_otp_code <username>`
+    prints the current six-digit code instead (DEBUG only).
+    """
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
 
 
 def _seed_mediator_calendar(mediator: Mediator, *, index: int, today: date) -> None:
