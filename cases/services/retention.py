@@ -10,11 +10,11 @@ neighbourhood, conflict types, channel and referring organisation. It never chan
 
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -35,10 +35,16 @@ RETENTION_BATCH_SIZE = 500
 CLOSED_STATUSES = (Status.CLOSED, Status.NOT_SUITABLE)
 
 
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the month's last day if shorter)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
 def retention_cutoff(now: datetime, months: int | None = None) -> datetime:
     """Cases closed before this moment are due for anonymisation."""
-    months = settings.RETENTION_MONTHS if months is None else months
-    return now - relativedelta(months=months)
+    return months_before(now, settings.RETENTION_MONTHS if months is None else months)
 
 
 def expired_cases(*, now: datetime, months: int | None = None):

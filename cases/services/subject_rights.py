@@ -146,6 +146,10 @@ def party_data(party: Party) -> dict:
             }
             for agreement in case.agreements.prefetch_related("items")
         ],
+        "assignments": [
+            {"status": assignment.status, "decline_reason": assignment.decline_reason}
+            for assignment in case.assignments.exclude(decline_reason="")
+        ],
         "notifications": _notification_data(_notifications_to(party.email)),
     }
 

@@ -60,7 +60,9 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 def subject_party(request: HttpRequest, pk: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.select_related("case"), pk=pk)
     record_access(
-        request.user, action=AccessRecord.Action.SUBJECT_EXPORT, case=party.case,
+        request.user,
+        action=AccessRecord.Action.SUBJECT_EXPORT,
+        case=party.case,
         detail=subject_rights.party_detail(party),
     )
     return render(
@@ -75,7 +77,9 @@ def subject_party(request: HttpRequest, pk: int) -> HttpResponse:
 def subject_party_export(request: HttpRequest, pk: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.select_related("case"), pk=pk)
     record_access(
-        request.user, action=AccessRecord.Action.SUBJECT_EXPORT, case=party.case,
+        request.user,
+        action=AccessRecord.Action.SUBJECT_EXPORT,
+        case=party.case,
         detail=subject_rights.party_detail(party),
     )
     return _json_download(subject_rights.party_data(party), f"party-{party.pk}.json")
@@ -105,7 +109,8 @@ def subject_party_erase(request: HttpRequest, pk: int) -> HttpResponse:
 def subject_application(request: HttpRequest, code) -> HttpResponse:
     application = get_object_or_404(VolunteerApplication, code=code)
     record_access(
-        request.user, action=AccessRecord.Action.SUBJECT_EXPORT,
+        request.user,
+        action=AccessRecord.Action.SUBJECT_EXPORT,
         detail=subject_rights.application_detail(application),
     )
     return render(
@@ -120,7 +125,8 @@ def subject_application(request: HttpRequest, code) -> HttpResponse:
 def subject_application_export(request: HttpRequest, code) -> HttpResponse:
     application = get_object_or_404(VolunteerApplication, code=code)
     record_access(
-        request.user, action=AccessRecord.Action.SUBJECT_EXPORT,
+        request.user,
+        action=AccessRecord.Action.SUBJECT_EXPORT,
         detail=subject_rights.application_detail(application),
     )
     return _json_download(subject_rights.application_data(application), f"application-{application.code}.json")

@@ -13,11 +13,7 @@ def _project_models():
 
 
 def _text_fields(model):
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if isinstance(field, privacy.TEXT_FIELD_TYPES)
-    ]
+    return [field for field in model._meta.concrete_fields if isinstance(field, privacy.TEXT_FIELD_TYPES)]
 
 
 def test_the_walk_covers_the_project_apps():

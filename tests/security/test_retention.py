@@ -9,11 +9,10 @@ convenant report gives the same figures.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from buurtbemiddeling import privacy
 from buurtbemiddeling.models import Notification
 from cases import tasks
 from cases.models import AgreementItem, Case, CaseEvent, Outcome, Party, Status
-from cases.services.retention import anonymise_expired_cases, expired_cases
+from cases.services.retention import anonymise_expired_cases, expired_cases, months_before
 from partners.reporting import convenant_report
 from tests import factories
 from tests.security.canaries import Canaries, all_stored_text, registry_fields, seed_case_content, tables_containing
@@ -60,8 +59,8 @@ def three_cases(coordinator):
         "recent": make_case(
             recent,
             coordinator=coordinator,
-            received_at=now + relativedelta(months=1),
-            closed_at=now + relativedelta(months=2),
+            received_at=months_before(now, -1),
+            closed_at=months_before(now, -2),
         ),
         "open": make_case(
             still_open, coordinator=coordinator, received_at=now - timedelta(days=90), status=Status.IN_MEDIATION
@@ -72,7 +71,7 @@ def three_cases(coordinator):
 
 def run_at() -> timezone.datetime:
     """Past the retention of the expired case (closed a month ago), not of the recent one."""
-    return timezone.now() + relativedelta(months=25)
+    return months_before(timezone.now(), -25)
 
 
 def test_every_personal_field_of_a_case_is_seeded(three_cases):
@@ -135,7 +134,7 @@ def test_retention_months_and_retention_until_decide_what_is_due(three_cases, se
 
 def test_not_suitable_cases_are_anonymised_too(coordinator):
     canaries = Canaries("QZNS")
-    received = timezone.now() - relativedelta(months=30)
+    received = months_before(timezone.now(), 30)
     case = make_case(
         canaries,
         coordinator=coordinator,
@@ -149,7 +148,7 @@ def test_not_suitable_cases_are_anonymised_too(coordinator):
 
 
 def test_batches_cover_every_due_case(coordinator):
-    received = timezone.now() - relativedelta(months=30)
+    received = months_before(timezone.now(), 30)
     for _ in range(5):
         case = factories.CaseFactory(status=Status.CLOSED, received_at=received, closed_at=received + timedelta(days=1))
         factories.PartyFactory(case=case, name="QZBT Name")
@@ -158,7 +157,7 @@ def test_batches_cover_every_due_case(coordinator):
 
 
 def test_the_command_counts_in_a_dry_run_and_then_anonymises(coordinator, capsys):
-    received = timezone.now() - relativedelta(months=30)
+    received = months_before(timezone.now(), 30)
     case = factories.CaseFactory(status=Status.CLOSED, received_at=received, closed_at=received + timedelta(days=1))
     factories.PartyFactory(case=case, name="QZCM Name")
 
@@ -188,3 +187,17 @@ def test_the_coordinators_case_page_says_the_case_was_anonymised(client, three_c
     assert b'id="case-anonymised"' in response.content
     response = client.get(f"/zaken/{cases['recent'].code}/")
     assert b'id="case-anonymised"' not in response.content
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        ((2026, 3, 31), 24, (2024, 3, 31)),
+        ((2026, 3, 31), 1, (2026, 2, 28)),
+        ((2024, 3, 30), 1, (2024, 2, 29)),
+        ((2026, 1, 15), 13, (2024, 12, 15)),
+        ((2026, 11, 27), -25, (2028, 12, 27)),
+    ],
+)
+def test_months_before_counts_calendar_months(moment, months, expected):
+    assert months_before(datetime(*moment, 3, 30, tzinfo=UTC), months) == datetime(*expected, 3, 30, tzinfo=UTC)
