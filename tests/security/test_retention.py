@@ -201,3 +201,19 @@ def test_the_coordinators_case_page_says_the_case_was_anonymised(client, three_c
 )
 def test_months_before_counts_calendar_months(moment, months, expected):
     assert months_before(datetime(*moment, 3, 30, tzinfo=UTC), months) == datetime(*expected, 3, 30, tzinfo=UTC)
+
+
+def test_pages_of_an_anonymised_case_still_work_for_the_referrer(client, referred_case, referrer):
+    received = months_before(timezone.now(), 30)
+    Case.objects.filter(pk=referred_case.pk).update(
+        status=Status.CLOSED,
+        received_at=received,
+        closed_at=received + timedelta(days=9),
+        as_submitted={"description": "QZRF description"},
+    )
+    assert anonymise_expired_cases().anonymised == 1
+    client.force_login(referrer)
+    response = client.get(f"/zaken/verwijzingen/{referred_case.code}/")
+    assert response.status_code == 200
+    assert b"QZRF" not in response.content
+    assert tables_containing("QZRF") == {}

@@ -196,3 +196,11 @@ def test_search_terms_never_reach_a_url(client, coordinator, case_with_parties):
     assert 'method="post"' in content
     hrefs = [part.split('"', 1)[0] for part in content.split('href="')[1:]]
     assert not [href for href in hrefs if "QZEA" in href]
+
+
+def test_unknown_or_out_of_range_ids_are_404(client, coordinator):
+    client.force_login(coordinator)
+    for pk in (987654, 2**63, 10**30):
+        for name in ("cases:subject_party", "cases:subject_party_export", "cases:subject_party_erase"):
+            assert client.get(reverse(name, args=[pk])).status_code == 404, (name, pk)
+        assert client.post(reverse("cases:subject_party_erase", args=[pk]), {"confirm": "on"}).status_code == 404
