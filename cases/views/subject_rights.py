@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +21,23 @@ from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.roles import Role
 from mediators.models import VolunteerApplication
 
-from ..models import Party
+from ..models import Case, Party
 from ..services import subject_rights
 from ..subject_forms import ErasureForm, SubjectSearchForm
 
 RESULT_LIMIT = 50
+
+
+def labelled(model, values: dict) -> list[tuple[str, object]]:
+    """``(the field's verbose name, value)`` pairs for a readable page; the JSON keeps the names."""
+    rows = []
+    for name, value in values.items():
+        try:
+            label = model._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:  # a key that is not a field (id) keeps its name
+            label = name
+        rows.append((str(label), value))
+    return rows
 
 
 @never_cache
@@ -65,10 +78,16 @@ def subject_party(request: HttpRequest, pk: int) -> HttpResponse:
         case=party.case,
         detail=subject_rights.party_detail(party),
     )
+    data = subject_rights.party_data(party)
     return render(
         request,
         "cases/subject_party.html",
-        {"party": party, "data": subject_rights.party_data(party)},
+        {
+            "party": party,
+            "data": data,
+            "party_rows": labelled(Party, data["party"]),
+            "case_rows": labelled(Case, {k: v for k, v in data["case"].items() if k != "as_submitted"}),
+        },
     )
 
 
@@ -113,10 +132,15 @@ def subject_application(request: HttpRequest, code) -> HttpResponse:
         action=AccessRecord.Action.SUBJECT_EXPORT,
         detail=subject_rights.application_detail(application),
     )
+    data = subject_rights.application_data(application)
     return render(
         request,
         "cases/subject_application.html",
-        {"application": application, "data": subject_rights.application_data(application)},
+        {
+            "application": application,
+            "data": data,
+            "application_rows": labelled(VolunteerApplication, data["application"]),
+        },
     )
 
 

@@ -217,3 +217,12 @@ def test_pages_of_an_anonymised_case_still_work_for_the_referrer(client, referre
     assert response.status_code == 200
     assert b"QZRF" not in response.content
     assert tables_containing("QZRF") == {}
+
+
+@pytest.mark.parametrize(("raw", "message"), [("two years", "is not a whole number"), ("0", "must be at least 1")])
+def test_a_bad_retention_months_stops_start_up_naming_the_variable(raw, message):
+    from tests.test_settings import _start
+
+    result = _start("buurtbemiddeling.settings.local", RETENTION_MONTHS=raw)
+    assert result.returncode != 0
+    assert "RETENTION_MONTHS" in result.stderr and message in result.stderr
