@@ -74,8 +74,11 @@ def case_notifications(case_ids):
 
 
 def strip_notifications(queryset) -> int:
-    """Empty the personal fields of these notifications; one still waiting is not sent any more."""
-    queryset.filter(status=Notification.Status.PENDING).update(status=Notification.Status.CANCELLED)
+    """Empty the personal fields of these notifications. One still waiting, or failed (which a
+    coordinator could send again), is cancelled: without its address and content it cannot go."""
+    queryset.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED]).update(
+        status=Notification.Status.CANCELLED
+    )
     return queryset.update(**privacy.emptied(Notification, privacy.CASE))
 
 

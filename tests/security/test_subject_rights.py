@@ -128,6 +128,9 @@ def test_a_volunteer_application_is_found_exported_and_erased(client, coordinato
     response = client.post(reverse("cases:subject_application_erase", args=[application.code]), {"confirm": "on"})
     assert response.status_code == 302
     assert tables_containing("QZVA") == {}
+    # The failed email to that address can no longer be sent again from the notifications page.
+    assert Notification.objects.get(key="test:application").status == Notification.Status.CANCELLED
+    assert not Notification.objects.resendable().exists()
     application.refresh_from_db()
     assert application.status == VolunteerApplication.Status.NEW
     details = set(AccessRecord.objects.values_list("action", "detail"))
