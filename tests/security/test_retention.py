@@ -203,7 +203,9 @@ def test_months_before_counts_calendar_months(moment, months, expected):
     assert months_before(datetime(*moment, 3, 30, tzinfo=UTC), months) == datetime(*expected, 3, 30, tzinfo=UTC)
 
 
-def test_pages_of_an_anonymised_case_still_work_for_the_referrer(client, referred_case, referrer):
+def test_pages_of_an_anonymised_case_still_work_for_everyone_who_saw_it(
+    client, referred_case, referrer, assigned_mediator, coordinator
+):
     received = months_before(timezone.now(), 30)
     Case.objects.filter(pk=referred_case.pk).update(
         status=Status.CLOSED,
@@ -211,12 +213,22 @@ def test_pages_of_an_anonymised_case_still_work_for_the_referrer(client, referre
         closed_at=received + timedelta(days=9),
         as_submitted={"description": "QZRF description"},
     )
+    seed_case_content(Case.objects.get(pk=referred_case.pk), Canaries("QZRF"), coordinator=coordinator, parties=False)
     assert anonymise_expired_cases().anonymised == 1
-    client.force_login(referrer)
-    response = client.get(f"/zaken/verwijzingen/{referred_case.code}/")
-    assert response.status_code == 200
-    assert b"QZRF" not in response.content
     assert tables_containing("QZRF") == {}
+    pages = [
+        (referrer, f"/zaken/verwijzingen/{referred_case.code}/"),
+        (referrer, "/zaken/verwijzingen/"),
+        (assigned_mediator, f"/bemiddelaar/zaken/{referred_case.code}/"),
+        (assigned_mediator, "/bemiddelaar/"),
+        (coordinator, f"/zaken/{referred_case.code}/"),
+        (coordinator, "/zaken/dashboard/"),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"QZRF" not in response.content
 
 
 @pytest.mark.parametrize(("raw", "message"), [("two years", "is not a whole number"), ("0", "must be at least 1")])
