@@ -12,6 +12,7 @@ from functools import partial
 from celery import shared_task
 from celery.exceptions import Retry
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,3 +85,9 @@ def send_notification(self, notification_id: int) -> str:
         except Exception:  # the row is pending with its due_at: the sweep retries it
             logger.warning("notification %s: retry not queued, left to the sweep", notification_id, exc_info=True)
             return "retry left to the sweep"
+
+
+@shared_task(ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Nightly (beat): delete expired sessions from the session store (Django's clearsessions)."""
+    call_command("clearsessions")

@@ -260,6 +260,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "buurtbemiddeling.tasks.schedule_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # 03:15: delete expired sessions (a session holds who is logged in; no reason to keep it).
+    "sessions-clear-expired": {
+        "task": "buurtbemiddeling.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # 03:30: anonymise cases closed more than RETENTION_MONTHS ago (cases.services.retention).
+    "retention-anonymise-expired-cases": {
+        "task": "cases.tasks.anonymise_expired_cases",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Notifications (buurtbemiddeling.notifications): retries with exponential backoff and jitter.
@@ -308,4 +318,7 @@ LOGGING = {
 # Domain settings.
 INTAKE_DEADLINE_WORKING_DAYS = 5
 REOPEN_WINDOW_DAYS = 183  # about six months
+# Months after closure before a case is anonymised (the nightly retention task).
 RETENTION_MONTHS = env.get_int("RETENTION_MONTHS", 24)
+if RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured(f"RETENTION_MONTHS={RETENTION_MONTHS} must be at least 1.")
