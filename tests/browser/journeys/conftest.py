@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import uuid
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from tests.browser.a11y import PHONE, Screens
@@ -17,6 +19,9 @@ DEMO_CASES = 60
 def demo(transactional_db, settings):
     """The demo world (partners, convenant, neighbourhoods, logins, cases in every status)."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:journey:{uuid.uuid4().hex}:"
+    # Data migrations (conflict types, role groups) are undone by an earlier transactional test's flush.
+    importlib.import_module("cases.migrations.0003_conflict_types").create_conflict_types(apps, None)
+    importlib.import_module("partners.migrations.0002_role_groups").create_groups(apps, None)
     call_command("seed_demo", cases=DEMO_CASES, force=True, verbosity=0)
 
 
