@@ -1,4 +1,4 @@
-"""The coordinator's day on the demo data: triage, a case closed, a duo proposed, the pool, the dashboard, the report."""
+"""The coordinator's day on the demo data: triage, a case closed, a duo proposed, the pool, dashboard, report."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_coordinator_day(demo, page, screens):
     # Triage: start the intake of the oldest new case.
     page.get_by_role("link", name="Open de hele triagelijst").click()
     page.wait_for_url("**/zaken/triage/")
-    screens.check(page, "triage-queue", readme="triage")
+    screens.check(page, "triage-queue")
     first = page.locator("main tbody tr").first
     number = first.locator("a").first.inner_text().strip()
     case = Case.objects.get(number=number)
@@ -76,7 +76,7 @@ def test_coordinator_day(demo, page, screens):
     page.wait_for_url("**/zaken/coordinatie/")
     page.get_by_role("link", name="Dashboard").first.click()
     page.wait_for_url("**/zaken/dashboard/**")
-    screens.check(page, "dashboard", readme="dashboard")
+    screens.check(page, "dashboard")
     page.get_by_role("link", name="Convenantrapportage").first.click()
     page.wait_for_url("**/partners/rapportage/**")
     screens.check(page, "report")

@@ -4,11 +4,15 @@ summary that gets the focus."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
+from django.utils import translation
 
 from cases.models import Case, Status
+from mediators.mediation_forms import MeetingForm
+from mediators.services.proposals import accept_proposal
 from tests.browser.a11y import PHONE
 from tests.browser.helpers import log_in
 from tests.browser.journeys.conftest import DEMO_PASSWORD
@@ -53,7 +57,7 @@ def tab_through(page, form_selector: str) -> list[dict]:
 def assert_visible_and_in_order(stops: list[dict]) -> None:
     for stop in stops:
         assert stop["outline"] or stop["shadow"], f"no visible focus on {stop['id']}"
-    for before, after in zip(stops, stops[1:], strict=False):
+    for before, after in itertools.pairwise(stops):
         same_row = abs(after["top"] - before["top"]) <= 4
         assert after["top"] > before["top"] + 4 or (same_row and after["left"] > before["left"]), (
             f"focus jumps back from {before['id']} to {after['id']}"
@@ -90,8 +94,7 @@ def test_the_self_report_form_by_keyboard(demo, phone):
 
 
 def test_the_meeting_form_by_keyboard(demo, phone):
-    case, lead, co = propose_a_duo()
-    from mediators.services.proposals import accept_proposal  # noqa: PLC0415
+    case, lead, _co = propose_a_duo()
 
     for assignment in case.assignments.all():
         accept_proposal(assignment=assignment, actor=assignment.mediator.user)
@@ -105,3 +108,9 @@ def test_the_meeting_form_by_keyboard(demo, phone):
     phone.locator(".error-summary").wait_for()
     assert phone.evaluate("document.activeElement.classList.contains('error-summary')")
     assert re.search(r"/gesprekken/nieuw/$", phone.url)
+    day = phone.locator("#id_day")
+    assert day.get_attribute("aria-invalid") == "true"
+    assert phone.locator(f"#{day.get_attribute('aria-describedby')}.invalid-feedback").count() == 1
+    with translation.override("nl"):  # the page's language; the text comes from the catalogue
+        message = str(MeetingForm.base_fields["day"].error_messages["required"])
+    assert message in phone.locator("#id_day_error").inner_text()

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_referrer_from_login_to_closed_resolved(demo, page, screens):
     page.goto("/login/")
-    screens.check(page, "login", readme="login")
+    screens.check(page, "login")
     log_in(page, "verwijzer-onshuis", DEMO_PASSWORD)
     page.wait_for_url("**/zaken/verwijzingen/")
-    screens.check(page, "my-referrals", readme="referrals")
+    screens.check(page, "my-referrals")
 
     page.get_by_role("link", name="Nieuwe verwijzing").click()
     page.wait_for_url("**/zaken/verwijzingen/nieuw/")
