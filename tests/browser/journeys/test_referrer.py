@@ -16,7 +16,7 @@ def test_referrer_from_login_to_closed_resolved(demo, page, screens):
     screens.check(page, "login")
     log_in(page, "verwijzer-onshuis", DEMO_PASSWORD)
     page.wait_for_url("**/zaken/verwijzingen/")
-    screens.check(page, "my-referrals")
+    screens.check(page, "my-referrals", phone=True)
 
     page.get_by_role("link", name="Nieuwe verwijzing").click()
     page.wait_for_url("**/zaken/verwijzingen/nieuw/")
