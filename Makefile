@@ -5,13 +5,15 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check-deploy security clean
+.PHONY: help install run test lint format check-deploy security clean screenshots journeys
 
 help:
 	@echo "make run    - install, migrate, seed the demo once, start web + worker + beat on http://127.0.0.1:8000"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
 	@echo "make security - bandit (medium and high findings) and the production deploy check"
+	@echo "make journeys - the five role journeys in Chromium: axe-core, Nu Html Checker, phone width, screenshots"
+	@echo "make screenshots - the journeys, rewriting the README's screenshots in docs/screenshots/"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,12 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+journeys: install
+	$(BIN)/pytest tests/browser/journeys $(PYTEST_ARGS)
+
+screenshots: install
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser/journeys $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -38,9 +38,30 @@ class MediatorChoiceField(forms.ModelMultipleChoiceField):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
-    day = forms.DateField(label=_("Date"), widget=DateInput())
-    start = forms.TimeField(label=_("From"), widget=TimeInput())
-    end = forms.TimeField(label=_("To"), widget=TimeInput())
+    day = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Fill in the date of the meeting."),
+            "invalid": _("Fill in a date, for example 24-11-2026."),
+        },
+    )
+    start = forms.TimeField(
+        label=_("From"),
+        widget=TimeInput(),
+        error_messages={
+            "required": _("Fill in the time the meeting starts."),
+            "invalid": _("Fill in a time, for example 19:00."),
+        },
+    )
+    end = forms.TimeField(
+        label=_("To"),
+        widget=TimeInput(),
+        error_messages={
+            "required": _("Fill in the time the meeting ends."),
+            "invalid": _("Fill in a time, for example 19:00."),
+        },
+    )
     location_kind = forms.ChoiceField(
         label=_("Where"),
         choices=Meeting.LocationKind.choices,
@@ -148,7 +169,11 @@ class FollowUpForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", "—"), *Outcome.choices],
+        error_messages={"required": _("Choose the outcome to close the case.")},
+    )
 
 
 class ReopenForm(forms.Form):

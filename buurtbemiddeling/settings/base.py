@@ -194,6 +194,8 @@ LOCALE_PATHS = [BASE_DIR / "buurtbemiddeling" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# Short dates per language (lower-case Dutch month abbreviations): buurtbemiddeling/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["buurtbemiddeling.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

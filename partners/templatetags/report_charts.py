@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -44,17 +45,17 @@ def bar_chart(rows, title=""):
 
 @register.filter
 def percentage(value):
-    """0.655 → "65.5%"; None → "–"."""
+    """0.655 → "65,5%" in Dutch, "65.5%" in English (the active language's decimal mark); None → "–"."""
     if value is None:
         return "–"
-    return f"{value * 100:.1f}%"
+    return f"{number_format(value * 100, 1)}%"
 
 
 @register.filter
 def days(value):
     if value is None:
         return "–"
-    return f"{value:.1f}"
+    return number_format(value, 1)
 
 
 @register.filter

@@ -31,6 +31,7 @@ def log_in(page, username: str, password: str) -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("form[action$='/login/'] button[type=submit]").click()
     if device is None:
+        page.wait_for_load_state()
         return
 
     page.wait_for_url(re.compile(re.escape(VERIFY_PATH)))

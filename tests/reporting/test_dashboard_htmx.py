@@ -64,8 +64,8 @@ def test_a_request_without_htmx_gets_the_full_page_with_the_same_results(client,
     # htmx comes from the app, only on this page, without its injected styles; the form degrades to a GET.
     assert static("vendor/htmx/htmx.min.js") in html
     assert "includeIndicatorStyles" in html
-    assert 'hx-get="/zaken/dashboard/"' in html and 'hx-target="#dashboard-results"' in html
-    assert 'hx-push-url="true"' in html and 'method="get"' in html
+    assert 'data-hx-get="/zaken/dashboard/"' in html and 'data-hx-target="#dashboard-results"' in html
+    assert 'data-hx-push-url="true"' in html and 'method="get"' in html
     assert 'style="' not in html
 
 
@@ -86,7 +86,7 @@ def test_the_work_queue_refreshes_on_its_own(client, coordinator, cases):
     assert response.status_code == 200
     assert "<html" not in html and 'id="queue-heading"' in html
     assert response.context["queue"].new_cases == 1
-    assert 'hx-trigger="every 60s"' in client.get(URL).content.decode()
+    assert 'data-hx-trigger="every 60s"' in client.get(URL).content.decode()
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX])
