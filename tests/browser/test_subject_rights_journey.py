@@ -11,6 +11,7 @@ import pytest
 from buurtbemiddeling.roles import Role
 from cases.models import Party
 from tests import factories
+from tests.browser.helpers import log_in
 from tests.security.canaries import tables_containing
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,10 +23,7 @@ def test_a_coordinator_finds_exports_and_erases_a_person(page, screenshot, tmp_p
     asked = factories.PartyFactory(case=case, role=Party.Role.A, name="Anna QZBR Aarts", email="qzbr@example.nl")
     other = factories.PartyFactory(case=case, role=Party.Role.B, name="Bert Bos")
 
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("coordinator")
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "coordinator", factories.PASSWORD)
     page.wait_for_url("**/zaken/coordinatie/")
     csp_violations = []
     page.on(
