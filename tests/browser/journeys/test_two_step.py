@@ -1,4 +1,4 @@
-"""The two-step verification screens of a coordinator's first and second login, under axe-core and the Nu Html Checker."""
+"""The two-step verification screens of a coordinator's first and second login, under axe-core and vnu."""
 
 from __future__ import annotations
 
