@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
@@ -317,7 +318,7 @@ class Export:
     expect: dict[str, str]
     content_type: str  # what the allowed personas get
     query: str = ""
-    action_model: str = ""  # admin changelist action "export" on every row of this model
+    action_model: str = ""  # "app.Model": the admin changelist action "export" on all its rows
 
 
 _REPORT_READERS = answers("404", coordinator="200", steering="200")
@@ -329,12 +330,14 @@ EXPORTS = {
     "report.xlsx": Export("partners:report", "get", _REPORT_READERS, _XLSX, query="format=xlsx"),
     "admin report.csv": Export("admin:partners_report", "get", _ADMIN_ONLY, "text/csv", query="format=csv"),
     "admin report.xlsx": Export("admin:partners_report", "get", _ADMIN_ONLY, _XLSX, query="format=xlsx"),
-    "admin cases.csv": Export("admin:cases_case_changelist", "post", _ADMIN_ONLY, "text/csv", action_model="case"),
+    "admin cases.csv": Export(
+        "admin:cases_case_changelist", "post", _ADMIN_ONLY, "text/csv", action_model="cases.Case"
+    ),
     "admin mediators.csv": Export(
-        "admin:mediators_mediator_changelist", "post", _ADMIN_ONLY, "text/csv", action_model="mediator"
+        "admin:mediators_mediator_changelist", "post", _ADMIN_ONLY, "text/csv", action_model="mediators.Mediator"
     ),
     "admin organisations.csv": Export(
-        "admin:partners_organisation_changelist", "post", _ADMIN_ONLY, "text/csv", action_model="organisation"
+        "admin:partners_organisation_changelist", "post", _ADMIN_ONLY, "text/csv", action_model="partners.Organisation"
     ),
 }
 
@@ -442,16 +445,15 @@ def test_exports(label, persona, world, db, client):
     if export.query:
         url = f"{url}?{export.query}"
     if export.action_model:
-        model = {"case": "cases.Case", "mediator": "mediators.Mediator", "organisation": "partners.Organisation"}
-        from django.apps import apps
-
-        pks = list(apps.get_model(model[export.action_model]).objects.values_list("pk", flat=True))
+        pks = list(apps.get_model(export.action_model).objects.values_list("pk", flat=True))
         data = {"action": "export", "_selected_action": pks}
     expected = export.expect[persona]
     _log_in(client, world, persona)
+    before = table_checksum()
 
     response = getattr(client, export.method)(url, data or {})
 
+    assert table_checksum() == before, f"{label} as {persona} changed data"
     problem = _check_answer(response, expected, url)
     assert problem is None, f"{label} as {persona}: {problem}"
     if expected == "200":
