@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.forms import CodeForm
@@ -152,6 +152,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_GET
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """The account page: is two-step verification on, backup codes left, renew them, turn it off."""

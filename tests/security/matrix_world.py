@@ -379,6 +379,17 @@ def seed_world() -> World:
         mediators=mediators,
     )
     _reference_rows(world)
+    # The coordinator has enrolled in two-step verification (required for them): an authenticator
+    # device and backup codes, so the account pages and the devices' admin pages have real rows.
+    from accounts import services as two_step
+    from tests.two_step import give_device
+
+    give_device(users["coordinator"])
+    two_step.regenerate_backup_codes(user=users["coordinator"])
+    # One access record, so the access log and its admin pages show a row.
+    from audit.services import Action, record_access
+
+    record_access(users["coordinator"], action=Action.CASE_PAGE, case=case1)
     return world
 
 
@@ -517,6 +528,16 @@ def _case1(world):
     return {"code": world.case1.code}
 
 
+def _party_a(world) -> int:
+    return world.case1.parties.get(role="A").pk
+
+
+def _totp_device(world) -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get(user=world.users["coordinator"]).pk
+
+
 URL_KWARGS = {
     # Not a persona: logging in (as each persona does) would make its reset link invalid.
     "password_reset_confirm": lambda w: _reset_kwargs(w.users["declined_mediator"]),
@@ -559,6 +580,15 @@ URL_KWARGS = {
     "mediators:application_detail": lambda w: {"code": w.application.code},
     "mediators:application_status": lambda w: {"code": w.application.code},
     "mediators:accept_application": lambda w: {"code": w.application.code},
+    "audit:case_access_log": _case1,
+    "cases:subject_party": lambda w: {"pk": _party_a(w)},
+    "cases:subject_party_export": lambda w: {"pk": _party_a(w)},
+    "cases:subject_party_erase": lambda w: {"pk": _party_a(w)},
+    "cases:subject_application": lambda w: {"code": w.application.code},
+    "cases:subject_application_export": lambda w: {"code": w.application.code},
+    "cases:subject_application_erase": lambda w: {"code": w.application.code},
+    "admin:otp_totp_totpdevice_config": lambda w: {"pk": _totp_device(w)},
+    "admin:otp_totp_totpdevice_qrcode": lambda w: {"pk": _totp_device(w)},
     "admin:app_list": lambda w: {"app_label": "cases"},
     "admin:view_on_site": lambda w: {
         "content_type_id": ContentType.objects.get_for_model(w.case1).pk,

@@ -112,6 +112,26 @@ SITE = {
     "password_change_done": logged_in("200", "405"),
 }
 
+# Two-step verification (accounts): every logged-in user's own settings. The coordinator has
+# enrolled (required for them); the others have not (optional for them). Sessions in the matrix
+# have passed the second step, so the verification page sends them on.
+ACCOUNTS = {
+    "accounts:two_factor": Expect(answers("200"), answers("405", logged_out="405")),
+    "accounts:verify": logged_in("->home", "->home"),
+    # Enrolling: the coordinator already has an app (back to the settings); the others see the form,
+    # and an empty code re-shows it with its error.
+    "accounts:enrol": Expect(
+        answers("200", coordinator="->accounts:two_factor"), answers("200", coordinator="->accounts:two_factor")
+    ),
+    # New backup codes: shown to whoever has two-step verification; the others are sent to turn it on.
+    # (POST only: a GET is refused before the login check, so it reveals nothing either way.)
+    "accounts:backup_codes": Expect(
+        answers("405", logged_out="405"), answers("->accounts:two_factor", coordinator="200")
+    ),
+    # Turning it off: refused with a message for the coordinator (required), a no-op for the others.
+    "accounts:disable": Expect(answers("405", logged_out="405"), answers("->accounts:two_factor")),
+}
+
 # Anonymous: nothing but the public forms.
 PUBLIC = {
     "public:report": public("200", "200"),  # an empty report is re-shown with its errors
@@ -142,6 +162,17 @@ CASES = {
     "cases:not_suitable": coordinator("405", "200"),
     "cases:close": coordinator("405", "200"),
     "cases:contact_attempt": coordinator("405", "200"),
+    # Who opened the case's personal data: the coordinator only.
+    "audit:case_access_log": coordinator(),
+    # Data-subject requests (export, erasure): the coordinator only; search terms come by POST.
+    # An empty search or an unconfirmed erasure re-shows the form with its errors, status 400.
+    "cases:subject_search": coordinator("200", "400"),
+    "cases:subject_party": coordinator(),
+    "cases:subject_party_export": coordinator(),
+    "cases:subject_party_erase": coordinator("200", "400"),
+    "cases:subject_application": coordinator(),
+    "cases:subject_application_export": coordinator(),
+    "cases:subject_application_erase": coordinator("200", "400"),
 }
 
 # --- Mediators: the mediator's area, proposals, matching, the pool, recruitment ---------------
@@ -226,6 +257,8 @@ ADMIN_SITE = {
     "admin:partners_report": admin_page(),
     # Users and groups belong to the technical administrator (DESIGN.md), not to coordinators.
     "admin:auth_user_password_change": admin_page("403", "403"),
+    "admin:otp_totp_totpdevice_config": admin_page("403", "403"),
+    "admin:otp_totp_totpdevice_qrcode": admin_page("403", "403"),
 }
 
 # Every registered admin model: MANAGED by coordinators (roles.COORDINATOR_ADMIN_APPS) or not.
@@ -263,6 +296,11 @@ ADMIN_MODELS = {
     "mediators.assignment": MANAGED,
     "buurtbemiddeling.notification": MANAGED,
     "buurtbemiddeling.userpreference": MANAGED,
+    # The access log and the two-step devices belong to the technical administrator: coordinators
+    # read a case's access log on the case page, and a lost phone is reset by the administrator.
+    "audit.accessrecord": NOT_COORDINATORS,
+    "otp_totp.totpdevice": NOT_COORDINATORS,
+    "otp_static.staticdevice": NOT_COORDINATORS,
 }
 
 # Where a coordinator's admin page answers otherwise than "200" for a managed model.
@@ -298,6 +336,7 @@ def _admin_model_pages() -> dict[str, Expect]:
 
 EXPECTATIONS: dict[str, Expect] = {
     **SITE,
+    **ACCOUNTS,
     **PUBLIC,
     **CASES,
     **MEDIATOR_AREA,
