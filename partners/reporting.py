@@ -40,9 +40,11 @@ Definitions (where the issue left room):
 from __future__ import annotations
 
 import calendar
+import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -220,7 +222,11 @@ def lead_times(lo: datetime, hi: datetime) -> list[LeadTime]:
                 aggregates[f"{key}_{name}"] = PercentileCont(
                     duration, fraction=fraction, filter=condition, output_field=DurationField()
                 )
-        figures = cases.aggregate(**aggregates)
+        # Only rows with one of the moments in the period can count: the WHERE lets PostgreSQL read
+        # them through the indexes on those moments instead of the whole table.
+        moments = {within for _key, _begin, _finish, within, _closed in LEAD_TIMES}
+        in_period = reduce(operator.or_, (Q(**{f"{m}__gte": lo, f"{m}__lt": hi}) for m in sorted(moments)))
+        figures = cases.filter(in_period).aggregate(**aggregates)
         return [
             LeadTime(
                 key=key,
@@ -315,7 +321,7 @@ def convenant_report(*, start: date, end: date) -> ConvenantReport:
     closed_in_period = Q(closed_at__gte=lo, closed_at__lt=hi)
 
     # Query: the headline counts of cases received and closed in the period.
-    totals = Case.objects.order_by().aggregate(
+    totals = Case.objects.filter(Q(received_at__gte=lo, received_at__lt=hi) | closed_in_period).order_by().aggregate(
         received=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi)),
         self_reports=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi, referring_organisation=None)),
         unknown_neighbourhood=Count("pk", filter=Q(received_at__gte=lo, received_at__lt=hi, neighbourhood=None)),
