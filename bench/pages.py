@@ -158,7 +158,9 @@ def https_client() -> Client:
     return Client(headers={"X-Forwarded-Proto": "https"}, secure=True)
 
 
-def count_queries(targets: Targets, page: Page, *, reference: str = "BENCH-Q", sql: list | None = None) -> tuple[int, int]:
+def count_queries(
+    targets: Targets, page: Page, *, reference: str = "BENCH-Q", sql: list | None = None
+) -> tuple[int, int]:
     """(queries, status) of a request to ``page`` by a logged-in user, in this process.
 
     The second of two requests is counted: the first may fill per-process caches (content types,

@@ -1,6 +1,6 @@
 """Profile one bench page in-process against the bench database (seed it first with `make bench`).
 
-    .venv/bin/python bench/profile_page.py triage_queue [--repeat 20]
+.venv/bin/python bench/profile_page.py triage_queue [--repeat 20]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import configure_environment, parse_args  # noqa: E402
+from bench.run import configure_environment, parse_args
 
 
 def main() -> None:

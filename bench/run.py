@@ -20,6 +20,7 @@ Exit status 1 when a budget fails or a page answers something unexpected.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import os
@@ -113,7 +114,11 @@ def machine() -> dict:
         postgres = cursor.fetchone()[0]
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
         platform.processor(),
     )
     return {
@@ -144,7 +149,7 @@ def prepare(args, run_id: str) -> dict:
     if not args.reuse_db:
         started = time.monotonic()
         call_command("migrate", "--no-input", verbosity=0)
-        call_command("seed_demo", cases=args.cases, mediators=args.mediators, force=True, stdout=open(os.devnull, "w"))
+        call_command("seed_demo", cases=args.cases, mediators=args.mediators, force=True, stdout=io.StringIO())
         # A database that has run a while has planner statistics; a bulk load has none yet.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -184,7 +189,7 @@ def start_gunicorn(args, port: int, log_path: Path) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log)  # nosec B603
+    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log)  # noqa: S603  # nosec B603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -239,7 +244,7 @@ def run_wrk(args, port: int, page, path: str, cookie: str, body: str, seconds: i
         f"--script={ROOT / 'bench' / 'wrk.lua'}",
         f"http://{HOST}:{port}",
     ]
-    subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)  # nosec B603
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)  # noqa: S603  # nosec B603
     result = json.loads(out.read_text())
     out.unlink()
     return result
@@ -343,7 +348,10 @@ def print_table(results: dict) -> None:
         f"{'pass' if results['memory_passed'] else 'FAIL'}"
     )
     data, load = results["data"], results["load_average"]
-    print(f"data: {data['cases']} cases, {data['mediators']} mediators; load average before {load['before']}, after {load['after']}")
+    print(
+        f"data: {data['cases']} cases, {data['mediators']} mediators; "
+        f"load average before {load['before']}, after {load['after']}"
+    )
     print("ALL BUDGETS HOLD" if results["passed"] else "BUDGET FAILED")
 
 

@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_intake_as_submitted_and_contact_indexes'),
-        ('mediators', '0003_codes'),
-        ('partners', '0002_role_groups'),
+        ("cases", "0006_intake_as_submitted_and_contact_indexes"),
+        ("mediators", "0003_codes"),
+        ("partners", "0002_role_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['first_contact_at'], name='case_first_contact_idx'),
+            model_name="case",
+            index=models.Index(fields=["first_contact_at"], name="case_first_contact_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['matched_at'], name='case_matched_idx'),
+            model_name="case",
+            index=models.Index(fields=["matched_at"], name="case_matched_idx"),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['status', 'starts_at'], name='meeting_status_starts_idx'),
+            model_name="meeting",
+            index=models.Index(fields=["status", "starts_at"], name="meeting_status_starts_idx"),
         ),
     ]
