@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check-deploy security clean screenshots journeys
+.PHONY: help install run test lint format check-deploy security clean screenshots journeys bench
 
 help:
 	@echo "make run    - install, migrate, seed the demo once, start web + worker + beat on http://127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make security - bandit (medium and high findings) and the production deploy check"
 	@echo "make journeys - the five role journeys in Chromium: axe-core, Nu Html Checker, phone width, screenshots"
 	@echo "make screenshots - the journeys, rewriting the README's screenshots in docs/screenshots/"
+	@echo "make bench  - seed 50,000 cases into a fresh PostgreSQL database and time the main pages (BENCH_ARGS=--help)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,14 @@ check-deploy: install
 
 security: install check-deploy
 	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
+
+# Performance at national scale (README, "Performance"): PostgreSQL at 127.0.0.1:5432 (user postgres),
+# Redis db 7; wrk from Debian, installed here when missing and run as root.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+	  else echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; fi; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -245,6 +245,9 @@ class Case(models.Model):
             models.Index(fields=["status", "received_at"], name="case_status_received_idx"),
             models.Index(fields=["received_at"], name="case_received_idx"),
             models.Index(fields=["closed_at"], name="case_closed_idx"),
+            # The lead times of the report and the dashboard select cases by these moments.
+            models.Index(fields=["first_contact_at"], name="case_first_contact_idx"),
+            models.Index(fields=["matched_at"], name="case_matched_idx"),
             models.Index(fields=["neighbourhood", "status"], name="case_neighbourhood_status_idx"),
             models.Index(fields=["referring_organisation", "received_at"], name="case_referrer_received_idx"),
             models.Index(fields=["postcode", "house_number"], name="case_address_idx"),
@@ -419,7 +422,11 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["starts_at", "status"], name="meeting_starts_status_idx")]
+        indexes = [
+            models.Index(fields=["starts_at", "status"], name="meeting_starts_status_idx"),
+            # The dashboard's work queue counts planned meetings only: few rows out of many.
+            models.Index(fields=["status", "starts_at"], name="meeting_status_starts_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"

@@ -259,3 +259,30 @@ def test_it_runs_without_debug_when_forced(settings):
     with time_machine.travel(TODAY, tick=False):
         seed(cases=30, force=True)
     assert Case.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_mediators_tops_up_the_pool_with_generated_active_volunteers(settings):
+    settings.DEBUG = True
+    with time_machine.travel(TODAY, tick=False):
+        out = seed(cases=120, mediators=14)
+        again = seed(cases=120, mediators=14)
+    generated = Mediator.objects.filter(user__username__in=[f"bemiddelaar{n}" for n in range(9, 15)])
+    assert generated.count() == 6
+    assert Mediator.objects.count() == 14
+    assert all(mediator.status == Mediator.Status.ACTIVE and mediator.certified_on for mediator in generated)
+    assert all(mediator.user.groups.filter(name="mediator").exists() for mediator in generated)
+    assert Availability.objects.filter(mediator__in=generated).exists()
+    # The generated volunteers take part in the seeded history, and the logins table sums them up.
+    assert Assignment.objects.filter(mediator__in=generated).exists()
+    assert "bemiddelaar9..14" in out
+    assert "bemiddelaar10 " not in out
+    assert Mediator.objects.count() == 14, again
+
+
+@pytest.mark.django_db
+def test_mediators_below_the_demo_mediators_is_refused(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="--mediators"):
+        seed(cases=0, mediators=3)
+    assert not Mediator.objects.exists()

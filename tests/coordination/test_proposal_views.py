@@ -123,10 +123,10 @@ def test_the_matching_pages_query_count_does_not_grow_with_the_pool(
         client.force_login(coordinator)
         url = reverse("mediators:case_matching", args=[matching_case.code])
         client.get(url)  # warm the content-type and other per-process caches
-        # session, user, groups, the case (guard); parties, assignments, mediators with their
-        # counts, availability, absences, postcode areas (selectors.matching_input);
-        # the case's wijk (page header); the access record (one INSERT).
-        with django_assert_num_queries(12):
+        # session, user, groups, the case with its wijk (guard); parties, assignments, mediators
+        # with their counts, availability, absences, postcode areas (selectors.matching_input);
+        # the access record (one INSERT).
+        with django_assert_num_queries(11):
             response = client.get(url)
         return response
 

@@ -164,10 +164,10 @@ def test_the_case_page_takes_the_same_queries_however_full(
 ):
     _busy_case(case, lead, frozen, meetings=meetings)
     client.force_login(lead.user)
-    # session, user, groups; the case (guard); its assignments with mediators; meetings; their mediators
-    # (prefetch); agreements; their items (prefetch); conflict types; parties; events with actors;
-    # the wijk of the case; the access record (one INSERT).
-    with django_assert_num_queries(14):
+    # session, user, groups; the case with its wijk (guard); its assignments with mediators; meetings;
+    # their mediators (prefetch); agreements; their items (prefetch); conflict types; parties; events
+    # with actors; the access record (one INSERT).
+    with django_assert_num_queries(13):
         response = client.get(case_url(case))
     assert response.status_code == 200
     assert response.content.decode().count("Gezamenlijk bemiddelingsgesprek") >= meetings

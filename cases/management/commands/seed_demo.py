@@ -158,9 +158,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=400, help="Total number of cases to top up to (400).")
+        parser.add_argument(
+            "--mediators",
+            type=int,
+            default=len(data.MEDIATORS),
+            help=f"Total number of mediators to top up to ({len(data.MEDIATORS)}, the demo mediators; more are "
+            "generated as active volunteers, e.g. 200 for the benchmark).",
+        )
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
 
-    def handle(self, *args, cases: int, force: bool, **options):
+    def handle(self, *args, cases: int, force: bool, mediators: int | None = None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo writes fictitious people and a well-known password; it runs only with DEBUG on. "
@@ -168,6 +175,10 @@ class Command(BaseCommand):
             )
         if cases < 0:
             raise CommandError("--cases must be zero or more.")
+        if mediators is None:
+            mediators = len(data.MEDIATORS)
+        if mediators < len(data.MEDIATORS):
+            raise CommandError(f"--mediators must be at least {len(data.MEDIATORS)} (the demo mediators).")
         started = time.monotonic()
         now = timezone.now()
         # One transaction: an interrupted run leaves nothing half-made behind, which the top-up rule
@@ -175,7 +186,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = _seed_partners()
             _seed_neighbourhoods()
-            logins = _seed_people(organisations, today=timezone.localdate(now))
+            logins = _seed_people(organisations, today=timezone.localdate(now), mediators=mediators)
             existing = Case.objects.count()
             to_create = max(0, cases - existing)
             if to_create:
@@ -231,8 +242,14 @@ def _seed_neighbourhoods() -> None:
             )
 
 
-def _seed_people(organisations: dict[str, Organisation], *, today: date) -> list[tuple[str, str]]:
-    """Create or refresh the demo logins; returns (username, role) rows for the logins table."""
+def _seed_people(
+    organisations: dict[str, Organisation], *, today: date, mediators: int = len(data.MEDIATORS)
+) -> list[tuple[str, str]]:
+    """Create or refresh the demo logins; returns (username, role) rows for the logins table.
+
+    ``mediators`` above the demo mediators adds generated active volunteers (bemiddelaar9, ...),
+    listed in the table as one line.
+    """
     user_model = get_user_model()
     groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
     # One hash for every demo login: hashing is deliberately slow, and this password is public anyway.
@@ -259,11 +276,14 @@ def _seed_people(organisations: dict[str, Organisation], *, today: date) -> list
 
     coordinator = upsert(*data.COORDINATOR, role=Role.COORDINATOR, label="coordinator", staff=True)
     _give_authenticator(coordinator)
+    specs = data.MEDIATORS + generated_mediators(len(data.MEDIATORS) + 1, mediators)
     for index, (username, first, last, postcode, languages, status, certified_on, joined_on, capacity) in enumerate(
-        data.MEDIATORS, start=1
+        specs, start=1
     ):
         label = "mediator" if status == Mediator.Status.ACTIVE else f"mediator ({status.replace('_', ' ')})"
         user = upsert(username, first, last, role=Role.MEDIATOR, label=label)
+        if index > len(data.MEDIATORS):
+            logins.pop()  # generated: summed up in one line below
         mediator, _ = Mediator.objects.update_or_create(
             user=user,
             defaults={
@@ -277,6 +297,8 @@ def _seed_people(organisations: dict[str, Organisation], *, today: date) -> list
             },
         )
         _seed_mediator_calendar(mediator, index=index, today=today)
+    if mediators > len(data.MEDIATORS):
+        logins.append((f"bemiddelaar{len(data.MEDIATORS) + 1}..{mediators}", "mediator (generated)"))
     for username, first, last, code in data.REFERRERS:
         user = upsert(username, first, last, role=Role.REFERRER, label=f"referrer ({organisations[code].name})")
         Membership.objects.get_or_create(user=user, organisation=organisations[code], role=Membership.Role.REFERRER)
@@ -295,6 +317,35 @@ def _give_authenticator(user) -> None:
     """
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+
+
+def generated_mediators(first: int, last: int) -> list[tuple]:
+    """Mediator specs (as data.MEDIATORS) for bemiddelaar<first> up to bemiddelaar<last>: active, certified
+    between the pilot and a year ago, living in one of the service's neighbourhoods. Each one's details
+    depend only on its number, so a later top-up does not change the earlier ones."""
+    postcodes = [digits for _s, _n, digits_list, _w in data.NEIGHBOURHOODS for digits in digits_list]
+    specs = []
+    for index in range(first, last + 1):
+        rng = random.Random(f"{SEED}:mediator:{index}")
+        letters = "".join(rng.choice(data.POSTCODE_LETTERS) for _ in range(2))
+        if letters in data.POSTCODE_PAIRS_NOT_USED:
+            letters = "AB"
+        certified_on = data.PILOT_START + timedelta(days=rng.randrange(365 * 11))
+        languages = ["nl"] + ([rng.choice(["en", "de", "tr", "ar", "pl"])] if rng.random() < 0.3 else [])
+        specs.append(
+            (
+                f"bemiddelaar{index}",
+                rng.choice(data.FIRST_NAMES["nl"]),
+                rng.choice(data.LAST_NAMES["nl"]),
+                f"{rng.choice(postcodes)} {letters}",
+                languages,
+                Mediator.Status.ACTIVE.value,
+                certified_on,
+                certified_on - timedelta(days=120),
+                rng.choice([2, 3, 3, 4]),
+            )
+        )
+    return specs
 
 
 def _seed_mediator_calendar(mediator: Mediator, *, index: int, today: date) -> None:
@@ -561,9 +612,10 @@ class _CaseSeeder:
         self.neighbourhood_of_digits = dict(PostcodeArea.objects.values_list("digits", "neighbourhood_id"))
 
     def _load_volunteers(self) -> None:
-        usernames = [spec[0] for spec in data.MEDIATORS]
+        # The demo mediators and the generated ones (--mediators), not volunteers added in the app.
         self.volunteers = []
-        for mediator in Mediator.objects.filter(user__username__in=usernames).order_by("user__username"):
+        demo = Mediator.objects.filter(user__username__regex=r"^bemiddelaar[0-9]+$")
+        for mediator in demo.order_by("user__username"):
             until = None
             if mediator.status in (Mediator.Status.PAUSED, Mediator.Status.STOPPED):
                 until = self.today - timedelta(days=120)  # no history after they stepped back

@@ -1,0 +1,56 @@
+"""Each page of `make bench` costs the same number of SQL queries at 100 and at 2,000 cases.
+
+Not timed: the latency budgets live in `make bench` (bench/run.py). The pages, users and
+requests are bench/pages.py's, so this pins what the benchmark measures. A page that starts
+to load something per row (an N+1) shows up as a difference between the two sizes; a page
+that gains a constant query changes its pin, on purpose.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from bench.pages import PAGES, count_queries, find_targets
+
+# Queries per page. SQLite has no percentile aggregate: partners.reporting computes the lead-time
+# medians from one query per lead time there, one query for all of them on PostgreSQL.
+COMMON = {"healthz": 0, "triage_queue": 5, "mediator_case_list": 5, "case_page": 9, "referral_post": 47}
+PINS = {
+    "postgresql": COMMON | {"dashboard": 19, "report_3_years": 18},
+    "sqlite": COMMON | {"dashboard": 22, "report_3_years": 21},
+}
+
+
+def page_queries(label: str, sql: dict) -> dict[str, int]:
+    targets = find_targets()
+    counts = {}
+    for page in PAGES:
+        sql[page.name] = []
+        count, status = count_queries(targets, page, reference=f"PERF-{label}", sql=sql[page.name])
+        assert status == page.expected_status, (page.name, status)
+        counts[page.name] = count
+    return counts
+
+
+def explain(small_sql: dict, large_sql: dict) -> str:
+    """The queries of the pages whose counts differ, to show what grew."""
+    lines = []
+    for name in small_sql:
+        if len(small_sql[name]) != len(large_sql[name]):
+            lines += [f"--- {name} at 100 cases", *small_sql[name], f"--- {name} at 2,000 cases", *large_sql[name]]
+    return "\n".join(line[:200] for line in lines)
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_cases_or_mediators():
+    call_command("seed_demo", cases=100, force=True, stdout=StringIO())
+    small_sql, large_sql = {}, {}
+    small = page_queries("small", small_sql)
+    call_command("seed_demo", cases=2000, mediators=30, force=True, stdout=StringIO())
+    large = page_queries("large", large_sql)
+    assert small == large, explain(small_sql, large_sql)
+    assert large == PINS[connection.vendor]
