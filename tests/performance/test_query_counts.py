@@ -18,12 +18,16 @@ from bench.pages import PAGES, count_queries, find_targets
 
 # Queries per page. SQLite has no percentile aggregate: partners.reporting computes the lead-time
 # medians from one query per lead time there, one query for all of them on PostgreSQL.
+# The five-working-day share is counted in SQL on PostgreSQL, inside the query of the received
+# counts (report and dashboard); on SQLite it is one query of its own. The dashboard computes only
+# the lead time it shows (one query on SQLite instead of four) and counts closed and resolved
+# cases apart from the received ones, so that each count reads one covering index.
 # The coordinator's pages include django-otp's lookup of the verified device (one query), and the
 # case page its access record (one INSERT).
 COMMON = {"healthz": 0, "triage_queue": 6, "mediator_case_list": 5, "case_page": 11, "referral_post": 47}
 PINS = {
-    "postgresql": COMMON | {"dashboard": 20, "report_3_years": 19},
-    "sqlite": COMMON | {"dashboard": 23, "report_3_years": 22},
+    "postgresql": COMMON | {"dashboard": 20, "report_3_years": 18},
+    "sqlite": COMMON | {"dashboard": 21, "report_3_years": 22},
 }
 
 
