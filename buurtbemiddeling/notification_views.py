@@ -1,6 +1,6 @@
 """The coordinator's page of notifications that need attention: failed and pending, with resend.
 
-Included from buurtbemiddeling/urls.py as ``path("meldingen/", include(...))``; the URL patterns
+Included from buurtbemiddeling/urls.py as ``path("notificaties/", include(...))``; the URL patterns
 live at the bottom of this module.
 """
 
