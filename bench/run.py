@@ -189,13 +189,13 @@ def start_gunicorn(args, port: int, log_path: Path) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log)  # noqa: S603  # nosec B603
+    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log)  # noqa: S603  # nosec B603 - fixed argument list
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}; see {log_path}")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2) as response:  # nosec B310
+            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2) as response:  # nosec B310 - http to our own gunicorn on localhost
                 if response.status == 200 and len(worker_pids(process.pid)) == args.workers:
                     return process
         except (urllib.error.URLError, OSError):
@@ -244,7 +244,7 @@ def run_wrk(args, port: int, page, path: str, cookie: str, body: str, seconds: i
         f"--script={ROOT / 'bench' / 'wrk.lua'}",
         f"http://{HOST}:{port}",
     ]
-    subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)  # noqa: S603  # nosec B603
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)  # noqa: S603  # nosec B603 - fixed argument list
     result = json.loads(out.read_text())
     out.unlink()
     return result
