@@ -57,6 +57,28 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/subject_search.html", context, status=400 if form.errors else 200)
 
 
+def _party(pk: int) -> Party:
+    return get_object_or_404(Party.objects.select_related("case"), pk=pk)
+
+
+def _record_party_export(request: HttpRequest, party: Party) -> None:
+    """The readable page and the JSON download are the same export of the person's data."""
+    record_access(
+        request.user,
+        action=AccessRecord.Action.SUBJECT_EXPORT,
+        case=party.case,
+        detail=subject_rights.party_detail(party),
+    )
+
+
+def _record_application_export(request: HttpRequest, application: VolunteerApplication) -> None:
+    record_access(
+        request.user,
+        action=AccessRecord.Action.SUBJECT_EXPORT,
+        detail=subject_rights.application_detail(application),
+    )
+
+
 def _json_download(data: dict, filename: str) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -71,13 +93,8 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 @require_GET
 def subject_party(request: HttpRequest, pk: int) -> HttpResponse:
-    party = get_object_or_404(Party.objects.select_related("case"), pk=pk)
-    record_access(
-        request.user,
-        action=AccessRecord.Action.SUBJECT_EXPORT,
-        case=party.case,
-        detail=subject_rights.party_detail(party),
-    )
+    party = _party(pk)
+    _record_party_export(request, party)
     data = subject_rights.party_data(party)
     return render(
         request,
@@ -94,13 +111,8 @@ def subject_party(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 @require_GET
 def subject_party_export(request: HttpRequest, pk: int) -> HttpResponse:
-    party = get_object_or_404(Party.objects.select_related("case"), pk=pk)
-    record_access(
-        request.user,
-        action=AccessRecord.Action.SUBJECT_EXPORT,
-        case=party.case,
-        detail=subject_rights.party_detail(party),
-    )
+    party = _party(pk)
+    _record_party_export(request, party)
     return _json_download(subject_rights.party_data(party), f"party-{party.pk}.json")
 
 
@@ -108,7 +120,7 @@ def subject_party_export(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def subject_party_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    party = get_object_or_404(Party.objects.select_related("case"), pk=pk)
+    party = _party(pk)
     form = ErasureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         subject_rights.erase_party(party, actor=request.user)
@@ -127,11 +139,7 @@ def subject_party_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def subject_application(request: HttpRequest, code) -> HttpResponse:
     application = get_object_or_404(VolunteerApplication, code=code)
-    record_access(
-        request.user,
-        action=AccessRecord.Action.SUBJECT_EXPORT,
-        detail=subject_rights.application_detail(application),
-    )
+    _record_application_export(request, application)
     data = subject_rights.application_data(application)
     return render(
         request,
@@ -148,11 +156,7 @@ def subject_application(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def subject_application_export(request: HttpRequest, code) -> HttpResponse:
     application = get_object_or_404(VolunteerApplication, code=code)
-    record_access(
-        request.user,
-        action=AccessRecord.Action.SUBJECT_EXPORT,
-        detail=subject_rights.application_detail(application),
-    )
+    _record_application_export(request, application)
     return _json_download(subject_rights.application_data(application), f"application-{application.code}.json")
 
 
