@@ -20,5 +20,11 @@ class BuurtbemiddelingConfig(AppConfig):
         # after its own emission; granting is idempotent, so run after every one.
         post_migrate.connect(grant_coordinator_permissions, dispatch_uid="grant_coordinator_permissions")
 
+        # The triggers that move the data generation (buurtbemiddeling.generation), on every table
+        # that exists after this migrate, new ones included. Sent for each app once all are migrated.
+        from buurtbemiddeling.generation import install_after_migrate
+
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="install_generation_triggers")
+
         # The notification admin lives in its own module; buurtbemiddeling/admin.py is the User admin.
         from buurtbemiddeling import notification_admin  # noqa: F401

@@ -159,3 +159,25 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.language}"
+
+
+class DataGeneration(models.Model):
+    """One row that changes with every committed write to the data the reports and dashboard read.
+
+    Database triggers (buurtbemiddeling.generation, installed after every migrate) bump ``value``
+    on every INSERT, UPDATE or DELETE in the case, mediator and partner tables and in auth_user, in
+    the writing transaction: the new value becomes visible together with the data. ``epoch`` is
+    drawn when the row is (re)created, so a value never repeats after the table was emptied.
+    Nothing here is personal; the row is never edited by hand.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    epoch = models.CharField(max_length=32)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data generation")
+        verbose_name_plural = _("data generation")
+
+    def __str__(self) -> str:
+        return f"{self.epoch}.{self.value}"

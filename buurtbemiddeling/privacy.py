@@ -131,6 +131,7 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "status": "label",
     },
     "buurtbemiddeling.UserPreference": {"language": "a language code"},
+    "buurtbemiddeling.DataGeneration": {"epoch": "a random token"},
     "audit.AccessRecord": {"action": "label"},
 }
 
