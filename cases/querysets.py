@@ -131,12 +131,15 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         places = [Q(postcode=postcode, house_number=number) for postcode, number in sorted(addresses)]
         people = places + [Q(phone__in=sorted(phones))] * bool(phones) + [Q(email__in=sorted(emails))] * bool(emails)
-        same_party = Exists(Party.objects.filter(reduce(operator.or_, people), case=OuterRef("pk")))
-        match = reduce(operator.or_, places, same_party) if places else same_party
+        # The matching cases first (a few, from the address and contact indexes), then their status:
+        # filtering the open and recent cases by a match would read all of them (thousands).
+        matches = Party.objects.filter(reduce(operator.or_, people)).order_by().values("case_id")
+        if places:
+            matches = matches.union(self.model.objects.filter(reduce(operator.or_, places)).order_by().values("pk"))
         return (
             self.recent_or_open(now=now)
             .exclude(pk=case.pk)
-            .filter(match)
+            .filter(pk__in=matches)
             .only("code", "number", "status", "received_at", "closed_at")
             .order_by("-received_at", "-pk")
         )
