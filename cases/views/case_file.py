@@ -14,7 +14,7 @@ from buurtbemiddeling.roles import Role, is_coordinator
 
 from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
-from ..models import TRANSITIONS, Case, Channel, Status
+from ..models import TRANSITIONS, Case, CaseEvent, Channel, Status
 
 HOME_QUEUE_SIZE = 10
 
@@ -89,6 +89,26 @@ def triage_actions(case: Case) -> dict[str, bool]:
     }
 
 
+def _timeline(case: Case) -> list[CaseEvent]:
+    """The case's events with the labels and date strings the timeline shows, made once per event.
+
+    Cheaper than get_..._display (which hashes every lazy choice label) and |date per event in the template.
+    """
+    dates = ListDates()
+    kinds = {value: str(label) for value, label in CaseEvent.Kind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    milestones = {value: str(label) for value, label in CaseEvent.Milestone.choices}
+    events = list(case.events.select_related("actor"))
+    for event in events:
+        event.created_iso = dates.iso(event.created_at)
+        event.created_display = dates.format(event.created_at, "DATETIME_FORMAT")
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.old_status_label = statuses.get(event.old_status, event.old_status)
+        event.new_status_label = statuses.get(event.new_status, event.new_status)
+        event.milestone_label = milestones.get(event.milestone, event.milestone)
+    return events
+
+
 def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpResponse:
     """The case file; coordinators also get triage actions and the repeat signal.
 
@@ -98,7 +118,7 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     """
     record_access(request.user, action=Action.CASE_PAGE, case=case)
     parties = list(case.parties.select_related("landlord"))
-    events = case.events.select_related("actor")
+    events = _timeline(case)
     context = {"case": case, "parties": parties, "events": events, "is_coordinator": is_coordinator(request.user)}
     if context["is_coordinator"]:
         context |= {name: action_form(name) for name in ACTION_FORMS} | bound_forms
