@@ -121,7 +121,7 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     access to the case's personal data and is recorded, once per request.
     """
     record_access(request.user, action=Action.CASE_PAGE, case=case)
-    # Ordered here: the default ordering (case, role, pk) joins the case table, which costs more to plan than the rest.
+    # Ordered here: the default ordering (case, role, pk) joins the case table only to sort one case's parties.
     parties = list(case.parties.select_related("landlord").order_by("role", "pk"))
     events = _timeline(case)
     context = {"case": case, "parties": parties, "events": events, "is_coordinator": is_coordinator(request.user)}
