@@ -24,6 +24,10 @@ from bench.pages import PAGES, count_queries, find_targets
 # cases apart from the received ones, so that each count reads one covering index.
 # The coordinator's pages include django-otp's lookup of the verified device (one query), and the
 # case page its access record (one INSERT).
+# These counts are taken inside the test's transaction, where nothing is cached
+# (buurtbemiddeling.generation): they are the pages computed afresh. Under the bench, with committed
+# data, the report reads its figures from the cache: 6 queries (session, user, groups, OTP device,
+# the generation, the period form's convenants) instead of 18 (tests/reporting/test_report_cache.py).
 COMMON = {"healthz": 0, "triage_queue": 6, "mediator_case_list": 5, "case_page": 11, "referral_post": 47}
 PINS = {
     "postgresql": COMMON | {"dashboard": 20, "report_3_years": 18},
