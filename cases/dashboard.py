@@ -1,6 +1,11 @@
 """The coordinator dashboard's figures and work queue. Each read is one query, whatever the size.
 
 Key figures reuse partners.reporting (same definitions as the convenant report).
+
+The key figures and the mediator workload depend only on the data and the date: they are cached
+together under the data generation (``dashboard_aggregates``), so they are never older than the
+data. The work queue counts against the current time (meetings that have ended, follow-ups due)
+and is computed on every request.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from buurtbemiddeling import generation
 from buurtbemiddeling.models import Notification
 from partners.reporting import intake_aggregates, intakes_within_five_working_days, lead_times, period_bounds
 
@@ -20,7 +26,9 @@ from .models import OPEN_STATUSES, Agreement, Case, Meeting, Outcome, Status
 
 @dataclass(frozen=True)
 class KeyFigures:
-    open_by_status: list[tuple[str, int]]
+    # (status, number) of the open cases, by status value: labels are translated when read, so
+    # that one cached value serves every language.
+    open_counts: tuple[tuple[str, int], ...]
     received_this_month: int
     received_same_month_last_year: int
     closed_last_12_months: int
@@ -28,6 +36,12 @@ class KeyFigures:
     median_days_to_first_contact: float | None
     intakes_with_contact: int
     intakes_within_deadline: int
+
+    @property
+    def open_by_status(self) -> list[tuple[str, int]]:
+        """(label, number) of the open cases by status, in the active language."""
+        labels = dict(Status.choices)
+        return [(str(labels[status]), n) for status, n in self.open_counts]
 
     @property
     def resolution_rate(self) -> float | None:
@@ -54,13 +68,9 @@ def key_figures(*, today: date) -> KeyFigures:
     last_year_day = today.replace(year=today.year - 1, day=1)
     last_year = period_bounds(_month_start(last_year_day), _month_end(last_year_day))
     year_ago = period_bounds(today - timedelta(days=365), today)
-    statuses = dict(Status.choices)
     # Query: open cases by status. COUNT(*), not COUNT(id): PostgreSQL can then answer from the
     # (status, received_at) index alone (index-only scan) instead of reading the table.
-    open_by_status = [
-        (str(statuses[status]), n)
-        for status, n in Case.objects.open().order_by().values_list("status").annotate(n=Count("*")).order_by("status")
-    ]
+    open_counts = tuple(Case.objects.open().order_by().values_list("status").annotate(n=Count("*")).order_by("status"))
     # Query: received this month and the same month last year and, on PostgreSQL, the intakes of
     # the last 12 months: one range of received_at covers the three windows, so PostgreSQL reads
     # them from the covering index on received_at alone (index-only scan).
@@ -92,7 +102,7 @@ def key_figures(*, today: date) -> KeyFigures:
         # Query: (received, first contact) pairs of the last 12 months (see partners.reporting).
         with_contact, within = intakes_within_five_working_days(Case.objects.filter(received_12_months).order_by())
     return KeyFigures(
-        open_by_status=open_by_status,
+        open_counts=open_counts,
         received_this_month=counts["this_month"],
         received_same_month_last_year=counts["last_year"],
         closed_last_12_months=closed["closed"],
@@ -178,7 +188,32 @@ def work_queue(*, now: datetime) -> WorkQueue:
 WORKLOAD_SIZE = 10
 
 
-def mediator_workload(*, today: date, limit: int = WORKLOAD_SIZE) -> list:
+@dataclass(frozen=True)
+class ComingAbsence:
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    """One mediator's line in the workload table: plain values, so that it can be cached (no model
+    instance: no password hash, no absence reasons in the cache)."""
+
+    pk: int
+    code: str
+    name: str
+    open_cases: int
+    max_concurrent_cases: int
+    cases_this_year: int
+    yearly_target: int
+    availability_parts: int
+    coming_absences: tuple[ComingAbsence, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def mediator_workload(*, today: date, limit: int = WORKLOAD_SIZE) -> list[WorkloadRow]:
     """The busiest active mediators first: open cases against capacity, this year against target,
     weekly availability and coming absences.
 
@@ -188,8 +223,46 @@ def mediator_workload(*, today: date, limit: int = WORKLOAD_SIZE) -> list:
     """
     from mediators.models import Mediator
 
-    return list(
+    mediators = (
         Mediator.objects.for_pool(today=today)
         .filter(status=Mediator.Status.ACTIVE)
         .order_by("-open_cases", "user__first_name", "user__last_name", "pk")[:limit]
+    )
+    return [
+        WorkloadRow(
+            pk=mediator.pk,
+            code=str(mediator.code),
+            name=str(mediator),
+            open_cases=mediator.open_cases,
+            max_concurrent_cases=mediator.max_concurrent_cases,
+            cases_this_year=mediator.cases_this_year,
+            yearly_target=mediator.yearly_target,
+            availability_parts=len(mediator.availability.all()),
+            coming_absences=tuple(ComingAbsence(a.starts_on, a.ends_on) for a in mediator.coming_absences),
+        )
+        for mediator in mediators
+    ]
+
+
+@dataclass(frozen=True)
+class DashboardAggregates:
+    figures: KeyFigures
+    workload: list[WorkloadRow]
+
+
+# Part of the cache key: bump it when KeyFigures, WorkloadRow or what they hold changes, so that a
+# new release never reads a value an older one cached under the same data generation.
+AGGREGATES_VERSION = 1
+
+
+def dashboard_aggregates(*, today: date) -> DashboardAggregates:
+    """The key figures and the mediator workload of ``today``, cached under the data generation.
+
+    Both depend only on the committed data and the date (never on the time of day, nor on who
+    asks, nor on the language: labels are translated when read), so the key names the date alone
+    and any write to a case, mediator, partner or user table makes a new one.
+    """
+    return generation.cached(
+        f"cases:dashboard:v{AGGREGATES_VERSION}:{today.isoformat()}",
+        lambda: DashboardAggregates(figures=key_figures(today=today), workload=mediator_workload(today=today)),
     )

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.roles import Role
 
-from ..dashboard import key_figures, mediator_workload, work_queue
+from ..dashboard import dashboard_aggregates, work_queue
 from ..dashboard_forms import DashboardFilterForm
 from ..models import Case
 from ..querysets import dashboard_cases
@@ -43,10 +43,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             response = render(request, "cases/_dashboard_results.html", context)
         else:
             today = timezone.localdate(now)
+            aggregates = dashboard_aggregates(today=today)
             context |= {
-                "figures": key_figures(today=today),
+                "figures": aggregates.figures,
                 "queue": work_queue(now=now),
-                "workload": mediator_workload(today=today),
+                "workload": aggregates.workload,
                 "today": today,
             }
             response = render(request, "cases/dashboard.html", context)
