@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.dashboard import key_figures, work_queue
+from cases.dashboard_forms import Select
 from cases.models import Agreement, Meeting, Outcome, Status
 from mediators.models import Assignment
 from tests import factories
@@ -206,3 +208,13 @@ def test_the_dashboard_shows_the_busiest_active_mediators_first(client, coordina
     page = response.content.decode()
     assert "Zeno Druk" in page and "Gestopt" not in page
     assert "afwezig tot" in page
+
+
+@pytest.mark.parametrize("value", [None, "", "b", ["a", "c"]])
+def test_the_filter_select_writes_the_same_html_as_djangos(value):
+    choices = [("", "---------"), ("a", "Tom & Jerry"), ("Group <1>", [("b", "<b>"), ("c", 'C "quoted"')]), (4, "Four")]
+    attrs = {"class": "form-select", "id": "id_x", "required": True, "disabled": False, "data-x": 'a"b'}
+
+    ours = Select(choices=choices).render("x", value, attrs)
+
+    assert ours == forms.Select(choices=choices).render("x", value, attrs)

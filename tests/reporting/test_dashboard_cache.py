@@ -137,3 +137,13 @@ def test_another_day_is_another_key(data, monkeypatch):
     dashboard.dashboard_aggregates(today=local(2026, 6, 16, 12).date())
 
     assert calls == ["figures", "workload", "figures", "workload"]
+
+
+def test_a_new_neighbourhood_is_offered_at_once(client, data):
+    client.force_login(data["coordinator"])
+    assert "Velve-Lindenhof" not in _page(client)
+
+    factories.NeighbourhoodFactory(name="Velve-Lindenhof", stadsdeel="Oost")
+
+    page = _page(client)
+    assert "Velve-Lindenhof (Oost)" in page and '<option value="Oost">Oost</option>' in page
