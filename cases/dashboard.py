@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
 
 from buurtbemiddeling import generation
@@ -129,59 +129,95 @@ class WorkQueue:
     failed_notifications: int
 
 
+def _one_row(queryset: QuerySet, **aggregates) -> QuerySet:
+    """``queryset.aggregate(**aggregates)`` as a queryset not yet run: values() of aggregates over a
+    constant, which Django leaves out of GROUP BY, so the query has none and answers one row even
+    when no row matches (like aggregate())."""
+    return queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(**aggregates).values(*aggregates)
+
+
+def _one_round_trip(*querysets: QuerySet) -> dict:
+    """The one row of each query (see ``_one_row``), merged; their aliases must differ.
+
+    On PostgreSQL in one statement, ``SELECT * FROM (q1) AS q1 CROSS JOIN (q2) AS q2 ...``: one round
+    trip instead of one per query. PostgreSQL returns the same Python values (datetimes, dates,
+    integers) to a cursor as to the ORM; SQLite does not (datetimes come back as text), so there
+    each query runs on its own.
+    """
+    if connection.vendor != "postgresql":
+        return {alias: value for queryset in querysets for alias, value in queryset.get().items()}
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, query_params = queryset.query.sql_with_params()
+        parts.append(f"({sql}) AS q{number}")
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        # Only SQL the ORM compiled, its parameters passed apart: no input in the statement.
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(parts), params)  # noqa: S608  # nosec B608
+        row = cursor.fetchone()
+        return dict(zip((column.name for column in cursor.description), row, strict=True))
+
+
 def work_queue(*, now: datetime) -> WorkQueue:
-    """How much waits in each queue and since when: five queries however many rows."""
+    """How much waits in each queue and since when, as of ``now``: computed on every request.
+
+    Six aggregate queries however many rows, sent as one statement on PostgreSQL.
+    """
     from mediators.models import Assignment
 
     today = timezone.localdate(now)
     monday = today - timedelta(days=today.weekday())
     week = period_bounds(monday, monday + timedelta(days=6))
-    # Query: new cases (the triage queue) and cases waiting for a duo; it counts status (never null)
-    # and reads received_at, so that the (status, received_at) index answers alone (index-only scan).
-    cases = (
-        Case.objects.filter(status__in=[Status.NEW, Status.MATCHING])
-        .order_by()
-        .aggregate(
+    row = _one_round_trip(
+        # New cases (the triage queue) and cases waiting for a duo; it counts status (never null)
+        # and reads received_at, so that the (status, received_at) index answers alone (index-only
+        # scan).
+        _one_row(
+            Case.objects.filter(status__in=[Status.NEW, Status.MATCHING]),
             new=Count("status", filter=Q(status=Status.NEW)),
             oldest_new=Min("received_at", filter=Q(status=Status.NEW)),
             matching=Count("status", filter=Q(status=Status.MATCHING)),
             oldest_matching=Min("received_at", filter=Q(status=Status.MATCHING)),
-        )
-    )
-    # Query: proposals the mediators have not answered yet.
-    proposals = Assignment.objects.open_proposals().order_by().aggregate(n=Count("pk"), oldest=Min("proposed_at"))
-    # Query: planned meetings this week, and planned meetings that have ended without an outcome.
-    missing = Q(status=Meeting.Status.PLANNED, ends_at__lt=now, case__status__in=OPEN_STATUSES)
-    meetings = (
-        Meeting.objects.filter(status=Meeting.Status.PLANNED)
-        .order_by()
-        .aggregate(
-            this_week=Count(
-                "pk",
-                filter=Q(status=Meeting.Status.PLANNED, starts_at__gte=week[0], starts_at__lt=week[1]),
+        ),
+        # Proposals the mediators have not answered yet.
+        _one_row(Assignment.objects.open_proposals(), proposals=Count("pk"), oldest_proposal=Min("proposed_at")),
+        # Planned meetings this week (from the (status, starts_at) index alone).
+        _one_row(
+            Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=week[0], starts_at__lt=week[1]),
+            this_week=Count("*"),
+        ),
+        # Planned meetings on open cases that have ended without an outcome. A meeting that has
+        # ended has started: the redundant starts_at bound lets the (status, starts_at) index find
+        # the few planned meetings in the past, so that only those are joined to their case.
+        _one_row(
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED, starts_at__lt=now, ends_at__lt=now, case__status__in=OPEN_STATUSES
             ),
-            missing=Count("pk", filter=missing),
-            oldest_missing=Min("starts_at", filter=missing),
-        )
+            missing=Count("*"),
+            oldest_missing=Min("starts_at"),
+        ),
+        # Nazorg due (agreements whose follow-up date has come, without a result).
+        _one_row(
+            Agreement.objects.filter(follow_up_on__lte=today, follow_up_result="", case__status=Status.FOLLOW_UP),
+            follow_ups=Count("pk"),
+            oldest_follow_up=Min("follow_up_on"),
+        ),
+        # Failed notifications.
+        _one_row(Notification.objects.failed(), failed=Count("*")),
     )
-    # Query: nazorg due (agreements whose follow-up date has come, without a result).
-    follow_ups = Agreement.objects.filter(
-        follow_up_on__lte=today, follow_up_result="", case__status=Status.FOLLOW_UP
-    ).aggregate(n=Count("pk"), oldest=Min("follow_up_on"))
     return WorkQueue(
-        new_cases=cases["new"],
-        oldest_new=cases["oldest_new"],
-        waiting_for_duo=cases["matching"],
-        oldest_waiting_for_duo=cases["oldest_matching"],
-        open_proposals=proposals["n"],
-        oldest_proposal=proposals["oldest"],
-        meetings_this_week=meetings["this_week"],
-        outcomes_not_recorded=meetings["missing"],
-        oldest_outcome_missing=meetings["oldest_missing"],
-        follow_ups_due=follow_ups["n"],
-        oldest_follow_up=follow_ups["oldest"],
-        # Query: failed notifications.
-        failed_notifications=Notification.objects.failed().count(),
+        new_cases=row["new"],
+        oldest_new=row["oldest_new"],
+        waiting_for_duo=row["matching"],
+        oldest_waiting_for_duo=row["oldest_matching"],
+        open_proposals=row["proposals"],
+        oldest_proposal=row["oldest_proposal"],
+        meetings_this_week=row["this_week"],
+        outcomes_not_recorded=row["missing"],
+        oldest_outcome_missing=row["oldest_missing"],
+        follow_ups_due=row["follow_ups"],
+        oldest_follow_up=row["oldest_follow_up"],
+        failed_notifications=row["failed"],
     )
 
 
