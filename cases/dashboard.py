@@ -4,8 +4,9 @@ Key figures reuse partners.reporting (same definitions as the convenant report).
 
 The key figures and the mediator workload depend only on the data and the date: they are cached
 together under the data generation (``dashboard_aggregates``), so they are never older than the
-data. The work queue counts against the current time (meetings that have ended, follow-ups due)
-and is computed on every request.
+data. So are the work queue's counts that depend only on the data and the date; what it counts
+against the time of day (meetings that have ended without an outcome) or from tables the
+generation does not cover (failed notifications) is counted on every request (``work_queue``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from buurtbemiddeling.models import Notification
 from partners.reporting import intake_aggregates, intakes_within_five_working_days, lead_times, period_bounds
 
 from .models import OPEN_STATUSES, Agreement, Case, Meeting, Outcome, Status
+
+# Part of the cache keys: bump it when what is cached (KeyFigures, WorkloadRow, the work queue's
+# counts) changes shape, so that a new release never reads a value an older one cached under the
+# same data generation.
+AGGREGATES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -158,17 +164,14 @@ def _one_round_trip(*querysets: QuerySet) -> dict:
         return dict(zip((column.name for column in cursor.description), row, strict=True))
 
 
-def work_queue(*, now: datetime) -> WorkQueue:
-    """How much waits in each queue and since when, as of ``now``: computed on every request.
-
-    Six aggregate queries however many rows, sent as one statement on PostgreSQL.
-    """
+def _queue_of_the_day(today: date) -> dict:
+    """The parts of the work queue that depend only on the data and the date: four one-row
+    aggregates, one statement on PostgreSQL."""
     from mediators.models import Assignment
 
-    today = timezone.localdate(now)
     monday = today - timedelta(days=today.weekday())
     week = period_bounds(monday, monday + timedelta(days=6))
-    row = _one_round_trip(
+    return _one_round_trip(
         # New cases (the triage queue) and cases waiting for a duo; it counts status (never null)
         # and reads received_at, so that the (status, received_at) index answers alone (index-only
         # scan).
@@ -186,6 +189,29 @@ def work_queue(*, now: datetime) -> WorkQueue:
             Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=week[0], starts_at__lt=week[1]),
             this_week=Count("*"),
         ),
+        # Nazorg due (agreements whose follow-up date has come, without a result).
+        _one_row(
+            Agreement.objects.filter(follow_up_on__lte=today, follow_up_result="", case__status=Status.FOLLOW_UP),
+            follow_ups=Count("pk"),
+            oldest_follow_up=Min("follow_up_on"),
+        ),
+    )
+
+
+def work_queue(*, now: datetime) -> WorkQueue:
+    """How much waits in each queue and since when, as of ``now``.
+
+    What depends only on the data and the date (new cases, cases waiting for a duo, open
+    proposals, meetings this week, follow-ups due) is cached under the data generation and the
+    date: a new case or an answered proposal makes a new key at once. What depends on the time of
+    day (meetings that have ended without an outcome) and what the generation does not cover
+    (failed notifications) is counted on every request, in one statement on PostgreSQL.
+    """
+    today = timezone.localdate(now)
+    of_the_day = generation.cached(
+        f"cases:dashboard-queue:v{AGGREGATES_VERSION}:{today.isoformat()}", lambda: _queue_of_the_day(today)
+    )
+    row = of_the_day | _one_round_trip(
         # Planned meetings on open cases that have ended without an outcome. A meeting that has
         # ended has started: the redundant starts_at bound lets the (status, starts_at) index find
         # the few planned meetings in the past, so that only those are joined to their case.
@@ -196,13 +222,7 @@ def work_queue(*, now: datetime) -> WorkQueue:
             missing=Count("*"),
             oldest_missing=Min("starts_at"),
         ),
-        # Nazorg due (agreements whose follow-up date has come, without a result).
-        _one_row(
-            Agreement.objects.filter(follow_up_on__lte=today, follow_up_result="", case__status=Status.FOLLOW_UP),
-            follow_ups=Count("pk"),
-            oldest_follow_up=Min("follow_up_on"),
-        ),
-        # Failed notifications.
+        # Failed notifications (buurtbemiddeling's own table: not covered by the data generation).
         _one_row(Notification.objects.failed(), failed=Count("*")),
     )
     return WorkQueue(
@@ -284,11 +304,6 @@ def mediator_workload(*, today: date, limit: int = WORKLOAD_SIZE) -> list[Worklo
 class DashboardAggregates:
     figures: KeyFigures
     workload: list[WorkloadRow]
-
-
-# Part of the cache key: bump it when KeyFigures, WorkloadRow or what they hold changes, so that a
-# new release never reads a value an older one cached under the same data generation.
-AGGREGATES_VERSION = 1
 
 
 def dashboard_aggregates(*, today: date) -> DashboardAggregates:

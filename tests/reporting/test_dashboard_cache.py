@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -147,3 +148,61 @@ def test_a_new_neighbourhood_is_offered_at_once(client, data):
 
     page = _page(client)
     assert "Velve-Lindenhof (Oost)" in page and '<option value="Oost">Oost</option>' in page
+
+
+def _queue(client):
+    response = client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="work-queue")
+    assert response.status_code == 200
+    return response.context["queue"]
+
+
+def test_the_work_queue_is_the_same_with_and_without_the_cache(client, data, monkeypatch):
+    client.force_login(data["coordinator"])
+    computed, from_cache = _queue(client), _queue(client)
+    monkeypatch.setattr(generation, "current", lambda *a, **kw: None)
+
+    assert computed == from_cache == _queue(client)
+    assert computed.new_cases == 1
+
+
+def test_a_new_case_and_an_answered_proposal_show_at_once_in_the_work_queue(client, data):
+    client.force_login(data["coordinator"])
+    assert (_queue(client).new_cases, _queue(client).open_proposals) == (1, 0)
+
+    factories.CaseFactory(status=Status.NEW, received_at=local(2026, 6, 14, 10))
+    proposal = factories.AssignmentFactory(
+        mediator=data["quiet"], role="lead", status=Assignment.Status.PROPOSED, case__status=Status.MATCHING
+    )
+    queue = _queue(client)
+    assert (queue.new_cases, queue.oldest_new, queue.open_proposals) == (2, local(2026, 6, 2, 10), 1)
+
+    Assignment.objects.filter(pk=proposal.pk).update(status=Assignment.Status.ACCEPTED)
+    assert _queue(client).open_proposals == 0
+
+
+def test_a_meeting_without_an_outcome_shows_when_it_ends_without_any_write(client, data):
+    from cases.models import Meeting
+
+    client.force_login(data["coordinator"])
+    Meeting.objects.create(
+        case=data["case"], kind="intake_a", starts_at=local(2026, 6, 15, 12, 1), ends_at=local(2026, 6, 15, 12, 10)
+    )
+    assert _queue(client).outcomes_not_recorded == 0  # at 12:00 (frozen): still to come
+
+    with time_machine.travel(local(2026, 6, 15, 12, 11), tick=False):
+        queue = _queue(client)
+
+    assert (queue.outcomes_not_recorded, queue.oldest_outcome_missing) == (1, local(2026, 6, 15, 12, 1))
+
+
+def test_a_failed_notification_shows_at_once(client, data):
+    from buurtbemiddeling.models import Notification
+
+    client.force_login(data["coordinator"])
+    assert _queue(client).failed_notifications == 0
+
+    Notification.objects.create(
+        kind=Notification.Kind.DAILY_DIGEST, key="digest-test", due_at=timezone.now(), status=Notification.Status.FAILED
+    )
+
+    assert _queue(client).failed_notifications == 1
