@@ -17,11 +17,13 @@ from datetime import date, datetime, timedelta
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from buurtbemiddeling import generation
 from buurtbemiddeling.models import Notification
 from partners.reporting import intake_aggregates, intakes_within_five_working_days, lead_times, period_bounds
 
+from .dashboard_forms import FilterChoices, compute_filter_choices
 from .models import OPEN_STATUSES, Agreement, Case, Meeting, Outcome, Status
 
 # Part of the cache keys: bump it when what is cached (KeyFigures, WorkloadRow, the work queue's
@@ -198,7 +200,7 @@ def _queue_of_the_day(today: date) -> dict:
     )
 
 
-def work_queue(*, now: datetime) -> WorkQueue:
+def work_queue(*, now: datetime, of_the_day: dict | None = None) -> WorkQueue:
     """How much waits in each queue and since when, as of ``now``.
 
     What depends only on the data and the date (new cases, cases waiting for a duo, open
@@ -206,11 +208,13 @@ def work_queue(*, now: datetime) -> WorkQueue:
     date: a new case or an answered proposal makes a new key at once. What depends on the time of
     day (meetings that have ended without an outcome) and what the generation does not cover
     (failed notifications) is counted on every request, in one statement on PostgreSQL.
+    ``of_the_day``: the first part when the caller has it already (``dashboard_aggregates``).
     """
     today = timezone.localdate(now)
-    of_the_day = generation.cached(
-        f"cases:dashboard-queue:v{AGGREGATES_VERSION}:{today.isoformat()}", lambda: _queue_of_the_day(today)
-    )
+    if of_the_day is None:
+        of_the_day = generation.cached(
+            f"cases:dashboard-queue:v{AGGREGATES_VERSION}:{today.isoformat()}", lambda: _queue_of_the_day(today)
+        )
     row = of_the_day | _one_round_trip(
         # Planned meetings on open cases that have ended without an outcome. A meeting that has
         # ended has started: the redundant starts_at bound lets the (status, starts_at) index find
@@ -302,18 +306,30 @@ def mediator_workload(*, today: date, limit: int = WORKLOAD_SIZE) -> list[Worklo
 
 @dataclass(frozen=True)
 class DashboardAggregates:
+    """What the full dashboard page reads that depends only on the data and the date (and, for the
+    filter's labels, the language): one cached value, so one read of the generation and one of
+    the cache per page."""
+
     figures: KeyFigures
     workload: list[WorkloadRow]
+    queue_of_the_day: dict
+    filter_choices: FilterChoices
 
 
 def dashboard_aggregates(*, today: date) -> DashboardAggregates:
-    """The key figures and the mediator workload of ``today``, cached under the data generation.
+    """The key figures, the mediator workload, the work queue's counts of ``today`` and the
+    filter's choices, cached under the data generation.
 
-    Both depend only on the committed data and the date (never on the time of day, nor on who
-    asks, nor on the language: labels are translated when read), so the key names the date alone
-    and any write to a case, mediator, partner or user table makes a new one.
+    None of them depends on the time of day or on who asks, so the key names the date and the
+    language (the filter's labels; the figures' labels are translated when read) and any write to a
+    case, mediator, partner or user table makes a new one.
     """
     return generation.cached(
-        f"cases:dashboard:v{AGGREGATES_VERSION}:{today.isoformat()}",
-        lambda: DashboardAggregates(figures=key_figures(today=today), workload=mediator_workload(today=today)),
+        f"cases:dashboard:v{AGGREGATES_VERSION}:{today.isoformat()}:{get_language()}",
+        lambda: DashboardAggregates(
+            figures=key_figures(today=today),
+            workload=mediator_workload(today=today),
+            queue_of_the_day=_queue_of_the_day(today),
+            filter_choices=compute_filter_choices(),
+        ),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from django import forms
-from django.utils.html import format_html
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,40 +19,48 @@ from .models import ConflictType, Neighbourhood, Status
 EMPTY_LABEL = "---------"
 
 
+def _escape(value) -> str:
+    """django.utils.html.conditional_escape without its lazy-string wrappers (hundreds of calls per
+    form): a value that renders itself as HTML does, anything else is escaped like escape()."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def _attributes(attrs: dict) -> str:
     """The attributes as Django's django/forms/widgets/attrs.html writes them, in the same order."""
     return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 class Select(forms.Select):
-    """Django's select with the same HTML, its options written here instead of by two template
-    includes each (select_option.html, attrs.html): the filter has some fifty options, and those
-    includes were most of the cost of the whole form."""
+    """Django's select with the same HTML, written here from the choices instead of through
+    optgroups() and two template includes per option (select_option.html, attrs.html): the filter
+    has some fifty options, and those were most of the cost of the whole form. The selection rule is
+    Django's (ChoiceWidget.optgroups): the first option whose value matches, of a single select."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [format_html('<select name="{}"{}>', widget["name"], mark_safe(_attributes(widget["attrs"])))]  # noqa: S308  # nosec B308 B703 - escaped by format_html
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                html.append(
-                    format_html(
-                        # The newline closes Django's select_option.html, included per option.
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        str(option["value"]),
-                        mark_safe(_attributes(option["attrs"])),  # noqa: S308  # nosec B308 B703 - escaped by format_html
-                        option["label"],
-                    )
-                )
-            if group_name:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703 - every part escaped by format_html
+        values = self.format_value(value)
+        html_parts = [f'<select name="{_escape(name)}"{_attributes(self.build_attrs(self.attrs, attrs))}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            group = isinstance(option_label, list | tuple)
+            if group:
+                html_parts.append(f'\n  <optgroup label="{_escape(option_value)}">')
+            for subvalue, sublabel in option_label if group else [(option_value, option_label)]:
+                subvalue = "" if subvalue is None else subvalue
+                selected = not has_selected and str(subvalue) in values
+                has_selected |= selected
+                # The newline closes Django's select_option.html, included per option.
+                flag = " selected" if selected else ""
+                html_parts.append(f'\n  <option value="{_escape(subvalue)}"{flag}>{_escape(sublabel)}</option>\n')
+            if group:
+                html_parts.append("\n  </optgroup>")
+        html_parts.append("\n</select>")
+        return mark_safe("".join(html_parts))  # noqa: S308  # nosec B308 B703 - every value escaped by _escape
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class FilterChoices:
     conflict_types: tuple[tuple[int, str], ...]
 
 
-def _filter_choices() -> FilterChoices:
+def compute_filter_choices() -> FilterChoices:
     """Four queries: the districts, neighbourhoods, referring organisations and conflict types, with
     their labels as the form would write them (``str()`` of each, in the active language)."""
     return FilterChoices(
@@ -76,7 +85,7 @@ def _filter_choices() -> FilterChoices:
 def filter_choices() -> FilterChoices:
     """The filter's choices, cached under the data generation (any write to these tables makes a new
     key) and the language (a conflict type's label depends on it)."""
-    return generation.cached(f"cases:dashboard-filter-choices:v1:{get_language()}", _filter_choices)
+    return generation.cached(f"cases:dashboard-filter-choices:v1:{get_language()}", compute_filter_choices)
 
 
 class DashboardFilterForm(forms.Form):
@@ -100,9 +109,11 @@ class DashboardFilterForm(forms.Form):
         label=_("Conflict type"), queryset=ConflictType.objects.all(), required=False, widget=Select
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: FilterChoices | None = None, **kwargs):
+        """``choices``: the filter's choices when the caller has them already (the full dashboard
+        page reads them with its other cached aggregates); else read here."""
         super().__init__(*args, **kwargs)
-        choices = filter_choices()
+        choices = choices or filter_choices()
         self.fields["stadsdeel"].choices = [("", EMPTY_LABEL)] + [(name, name) for name in choices.districts]
         # The model choice fields still clean through their queryset (a model instance, or "not one
         # of the available choices"); only what they offer comes from the cached choices.

@@ -34,7 +34,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if partial and request.headers.get("HX-Target") == "work-queue":
         response = render(request, "cases/_dashboard_queue.html", {"queue": work_queue(now=now)})
     else:
-        form = DashboardFilterForm(request.GET or None)
+        # The full page reads its cached aggregates once, the filter's choices among them.
+        today = timezone.localdate(now)
+        aggregates = None if partial else dashboard_aggregates(today=today)
+        form = DashboardFilterForm(request.GET or None, choices=aggregates and aggregates.filter_choices)
         results = None
         if form.has_filters:
             results = list(dashboard_cases(Case.objects.all(), **form.cleaned_data)[:RESULTS_SIZE])
@@ -42,11 +45,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if partial:
             response = render(request, "cases/_dashboard_results.html", context)
         else:
-            today = timezone.localdate(now)
-            aggregates = dashboard_aggregates(today=today)
             context |= {
                 "figures": aggregates.figures,
-                "queue": work_queue(now=now),
+                "queue": work_queue(now=now, of_the_day=aggregates.queue_of_the_day),
                 "workload": aggregates.workload,
                 "today": today,
             }

@@ -26,11 +26,10 @@ from bench.pages import PAGES, count_queries, find_targets
 # case page its access record (one INSERT).
 # The dashboard's work queue is two statements on PostgreSQL (six queries on SQLite): what depends
 # on the data and the date, what depends on the time or on notifications. That first part, the key
-# figures, the mediator workload and the filter choices are cached under the data generation;
-# inside a test's transaction there is none, so they are counted here as computed (20 -> 17 on
-# PostgreSQL). Served from the cache, the dashboard costs 8: session, user, device, groups, the
-# generation three times (filter choices; figures and workload; the queue of the day), the
-# queue's per-request statement.
+# figures, the mediator workload and the filter choices are cached together under the data
+# generation; inside a test's transaction there is none, so they are counted here as computed
+# (20 -> 17 on PostgreSQL). Served from the cache, the dashboard costs 6: session, user, device,
+# groups, the generation, the queue's per-request statement.
 COMMON = {"healthz": 0, "triage_queue": 6, "mediator_case_list": 5, "case_page": 11, "referral_post": 47}
 PINS = {
     "postgresql": COMMON | {"dashboard": 17, "report_3_years": 18},

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from cases.dashboard import key_figures, work_queue
 from cases.dashboard_forms import Select
@@ -215,7 +217,14 @@ def test_the_dashboard_shows_the_busiest_active_mediators_first(client, coordina
 
 @pytest.mark.parametrize("value", [None, "", "b", ["a", "c"]])
 def test_the_filter_select_writes_the_same_html_as_djangos(value):
-    choices = [("", "---------"), ("a", "Tom & Jerry"), ("Group <1>", [("b", "<b>"), ("c", 'C "quoted"')]), (4, "Four")]
+    choices = [
+        ("", "---------"),
+        ("a", "Tom & Jerry"),
+        ("Group <1>", [("b", "<b>"), ("c", 'C "quoted"')]),
+        (4, gettext_lazy("Search")),
+        ("s", mark_safe("<i>safe</i>")),  # nosec B308 B703 - a constant
+        (None, "None"),
+    ]
     attrs = {"class": "form-select", "id": "id_x", "required": True, "disabled": False, "data-x": 'a"b'}
 
     ours = Select(choices=choices).render("x", value, attrs)
