@@ -148,7 +148,7 @@ def _one_row(queryset: QuerySet, **aggregates) -> QuerySet:
 def _one_round_trip(*querysets: QuerySet) -> dict:
     """The one row of each query (see ``_one_row``), merged; their aliases must differ.
 
-    On PostgreSQL in one statement, ``SELECT * FROM (q1) AS q1 CROSS JOIN (q2) AS q2 ...``: one round
+    On PostgreSQL in one statement, ``SELECT * FROM (...) AS q0 CROSS JOIN (...) AS q1 ...``: one round
     trip instead of one per query. PostgreSQL returns the same Python values (datetimes, dates,
     integers) to a cursor as to the ORM; SQLite does not (datetimes come back as text), so there
     each query runs on its own.
@@ -164,7 +164,10 @@ def _one_round_trip(*querysets: QuerySet) -> dict:
         # Only SQL the ORM compiled, its parameters passed apart: no input in the statement.
         cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(parts), params)  # noqa: S608  # nosec B608
         row = cursor.fetchone()
-        return dict(zip((column.name for column in cursor.description), row, strict=True))
+        names = [column.name for column in cursor.description]
+    if len(set(names)) != len(names):  # a repeated alias would silently hide a value
+        raise ValueError(f"Repeated column names: {names}")
+    return dict(zip(names, row, strict=True))
 
 
 def _queue_of_the_day(today: date) -> dict:
