@@ -2,11 +2,11 @@
 
 Key figures reuse partners.reporting (same definitions as the convenant report).
 
-The key figures and the mediator workload depend only on the data and the date: they are cached
-together under the data generation (``dashboard_aggregates``), so they are never older than the
-data. So are the work queue's counts that depend only on the data and the date; what it counts
-against the time of day (meetings that have ended without an outcome) or from tables the
-generation does not cover (failed notifications) is counted on every request (``work_queue``).
+What depends only on the data and the date (the key figures, the mediator workload, the work
+queue's counts of the day, the filter's choices) is cached under the data generation
+(``dashboard_aggregates``), so it is never older than the data. What the work queue counts against
+the time of day (meetings that have ended without an outcome) or from a table the generation does
+not cover (failed notifications) is counted on every request (``work_queue``).
 """
 
 from __future__ import annotations
