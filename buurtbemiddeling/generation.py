@@ -39,6 +39,10 @@ T = TypeVar("T")
 
 COVERED_APPS = ("cases", "mediators", "partners")
 COVERED_MODELS = ("auth.User", "auth.User_groups")
+# Every login writes last_login (and may rehash the password): those columns would empty every
+# cache at each login while no figure shows them. The user table's UPDATE trigger fires only for
+# an UPDATE that sets one of the other columns.
+NOT_COVERED_COLUMNS = {"auth_user": ("last_login", "password")}
 TRIGGER = "buurtbemiddeling_generation"
 TRUNCATE_TRIGGER = "buurtbemiddeling_generation_truncate"
 FUNCTION = "buurtbemiddeling_bump_generation"
@@ -91,6 +95,16 @@ def _sqlite_bump(table: str) -> str:
     )
 
 
+def _update_event(connection, table: str) -> str:
+    """``UPDATE``, or ``UPDATE OF <columns>`` for a table with columns that do not count."""
+    skipped = NOT_COVERED_COLUMNS.get(table)
+    if not skipped:
+        return "UPDATE"
+    with connection.cursor() as cursor:
+        columns = [column.name for column in connection.introspection.get_table_description(cursor, table)]
+    return "UPDATE OF " + ", ".join(connection.ops.quote_name(name) for name in columns if name not in skipped)
+
+
 def install_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
     """Create (or recreate) the bump triggers on every covered table; idempotent."""
     connection = connections[using]
@@ -102,7 +116,8 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
                 quoted = connection.ops.quote_name(name)
                 cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted}")
                 cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {quoted} "
+                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} "
+                    f"AFTER INSERT OR {_update_event(connection, name)} OR DELETE ON {quoted} "
                     f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
                 )
                 cursor.execute(
@@ -113,8 +128,12 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
             bump = _sqlite_bump(table)
             for name in covered_tables():
                 quoted = connection.ops.quote_name(name)
-                for event in ("INSERT", "UPDATE", "DELETE"):
-                    trigger = connection.ops.quote_name(f"{TRIGGER}_{name}_{event.lower()}")
+                for kind, event in (
+                    ("insert", "INSERT"),
+                    ("update", _update_event(connection, name)),
+                    ("delete", "DELETE"),
+                ):
+                    trigger = connection.ops.quote_name(f"{TRIGGER}_{name}_{kind}")
                     cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
                     cursor.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON {quoted} BEGIN {bump} END")
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only

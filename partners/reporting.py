@@ -6,7 +6,7 @@ nothing loops over cases in Python, with two documented exceptions:
 - Lead-time percentiles on SQLite: SQLite has no percentile function, so there the durations come
   as one ordered ``values_list`` per interval and the median and 90th percentile are interpolated
   exactly as PostgreSQL's ``percentile_cont`` does (linear between the two nearest ranks). On
-  PostgreSQL the ``PercentileCont`` aggregate below does it in one query.
+  PostgreSQL the ``PercentileCont`` aggregate below does it in one query per window (lead_times).
 - The share of intakes within five working days on SQLite: working days (buurtbemiddeling.workdays)
   are computed over the ``values_list`` of (received_at, first_contact_at) pairs. Two datetimes per
   case, no personal data. On PostgreSQL the same deadline is computed in SQL, in one aggregate.
@@ -40,11 +40,9 @@ Definitions (where the issue left room):
 from __future__ import annotations
 
 import calendar
-import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -64,6 +62,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from buurtbemiddeling import generation
 from buurtbemiddeling.workdays import intake_deadline
 from cases.models import Case, Channel, ConflictType, Outcome, Status
 
@@ -216,21 +215,25 @@ def lead_times(lo: datetime, hi: datetime, *, keys: tuple[str, ...] | None = Non
     cases = Case.objects.order_by()
     chosen = [lead for lead in LEAD_TIMES if keys is None or lead[0] in keys]
     if connection.vendor == "postgresql":
-        # One query: for each interval a count, a median and a 90th percentile, each with FILTER.
-        aggregates = {}
-        for key, begin, finish, within, closed_only in chosen:
-            condition = _lead_time_filter(begin, finish, within, closed_only, lo, hi)
-            duration = ExpressionWrapper(F(finish) - F(begin), output_field=DurationField())
-            aggregates[f"{key}_n"] = Count("pk", filter=condition)
-            for name, fraction in (("median", 0.5), ("p90", 0.9)):
-                aggregates[f"{key}_{name}"] = PercentileCont(
-                    duration, fraction=fraction, filter=condition, output_field=DurationField()
-                )
-        # Only rows with one of the moments in the period can count: the WHERE lets PostgreSQL read
-        # them through the indexes on those moments instead of the whole table.
-        moments = {within for _key, _begin, _finish, within, _closed in chosen}
-        in_period = reduce(operator.or_, (Q(**{f"{m}__gte": lo, f"{m}__lt": hi}) for m in sorted(moments)))
-        figures = cases.filter(in_period).aggregate(**aggregates)
+        # One query per moment that must fall in the period (first contact, matched, closed: the
+        # two closed lead times share theirs), each a count, a median and a 90th percentile per
+        # lead time, with FILTER. One window per query lets PostgreSQL read it from that moment's
+        # covering index alone (index-only scan); one query over the OR of the windows read the
+        # whole table instead.
+        figures = {}
+        for moment in dict.fromkeys(within for _key, _begin, _finish, within, _closed in chosen):
+            aggregates = {}
+            for key, begin, finish, within, closed_only in chosen:
+                if within != moment:
+                    continue
+                condition = _lead_time_filter(begin, finish, within, closed_only, lo, hi)
+                duration = ExpressionWrapper(F(finish) - F(begin), output_field=DurationField())
+                aggregates[f"{key}_n"] = Count("pk", filter=condition)
+                for name, fraction in (("median", 0.5), ("p90", 0.9)):
+                    aggregates[f"{key}_{name}"] = PercentileCont(
+                        duration, fraction=fraction, filter=condition, output_field=DurationField()
+                    )
+            figures |= cases.filter(**{f"{moment}__gte": lo, f"{moment}__lt": hi}).aggregate(**aggregates)
         return [
             LeadTime(
                 key=key,
@@ -323,8 +326,69 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
+# Bump when the figures' meaning or shape changes, so a deploy never reads a value cached by the
+# code before it (the generation only moves with the data).
+FIGURES_VERSION = 1
+
+
 def convenant_report(*, start: date, end: date) -> ConvenantReport:
-    """The figures for the period from ``start`` to ``end`` (both inclusive, local dates)."""
+    """The figures for the period from ``start`` to ``end`` (both inclusive, local dates).
+
+    The figures depend only on the period and the data (not on the time of day nor on who asks:
+    the report is the same for every role that may see it), so they are cached under the data
+    generation (buurtbemiddeling.generation): a write to any case, mediator or partner table makes
+    them unreachable. The cached value holds numbers and the keys of labels only; the labels are
+    translated here, in the language of the request.
+    """
+    figures = generation.cached(
+        f"convenant_report:{FIGURES_VERSION}:{start.isoformat()}:{end.isoformat()}",
+        lambda: report_figures(start=start, end=end),
+    )
+    return _report(figures)
+
+
+def _report(figures: dict) -> ConvenantReport:
+    """The report from ``report_figures``, its labels in the active language."""
+    channels, outcome_labels, lead_labels = dict(Channel.choices), dict(Outcome.choices), _lead_time_labels()
+    english = translation.get_language() == "en"
+    return ConvenantReport(
+        **{key: value for key, value in figures.items() if key not in _LABELLED},
+        by_channel=_rows(figures["by_channel"], channels),
+        by_organisation=_rows(figures["by_organisation"]),
+        by_stadsdeel=_rows(figures["by_stadsdeel"]),
+        by_neighbourhood=_rows(figures["by_neighbourhood"]),
+        by_conflict_type=[
+            Row(label=(name_en if english and name_en else name), count=n)
+            for name, name_en, n in figures["by_conflict_type"]
+        ],
+        outcomes=_rows(figures["outcomes"], outcome_labels),
+        lead_times=[
+            LeadTime(key=key, label=lead_labels[key], cases=cases, median_days=median, p90_days=p90)
+            for key, cases, median, p90 in figures["lead_times"]
+        ],
+        by_month=_rows(figures["by_month"]),
+    )
+
+
+# The figures that hold label keys, turned into rows of labels by _report.
+_LABELLED = frozenset(
+    (
+        "by_channel",
+        "by_organisation",
+        "by_stadsdeel",
+        "by_neighbourhood",
+        "by_conflict_type",
+        "outcomes",
+        "lead_times",
+        "by_month",
+    )
+)
+
+
+def report_figures(*, start: date, end: date) -> dict:
+    """The report's figures computed from the database, without the cache: numbers, dates and the
+    keys of labels (channel and outcome values, lead-time keys, conflict types' Dutch and English
+    names), nothing translated, so one cached value serves every language."""
     from mediators.models import Assignment, Mediator, TrainingRecord, VolunteerApplication
 
     lo, hi = period_bounds(start, end)
@@ -343,41 +407,35 @@ def convenant_report(*, start: date, end: date) -> ConvenantReport:
         **(intake_aggregates() if connection.vendor == "postgresql" else {}),
     )
     # Query: received by channel.
-    by_channel = _rows(
-        received.values_list("channel").annotate(n=Count("pk")).order_by("-n", "channel"), dict(Channel.choices)
-    )
+    by_channel = list(received.values_list("channel").annotate(n=Count("pk")).order_by("-n", "channel"))
     # Query: received by referring organisation (zelfmelders are the aggregate above).
-    by_organisation = _rows(
+    by_organisation = list(
         received.filter(referring_organisation__isnull=False)
         .values_list("referring_organisation__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "referring_organisation__name")
     )
     # Query: received by stadsdeel.
-    by_stadsdeel = _rows(
+    by_stadsdeel = list(
         received.filter(neighbourhood__isnull=False)
         .values_list("neighbourhood__stadsdeel")
         .annotate(n=Count("pk"))
         .order_by("-n", "neighbourhood__stadsdeel")
     )
     # Query: received by neighbourhood.
-    by_neighbourhood = _rows(
+    by_neighbourhood = list(
         received.filter(neighbourhood__isnull=False)
         .values_list("neighbourhood__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "neighbourhood__name")
     )
     # Query: received by conflict type (a case may have several).
-    conflict_rows = (
+    by_conflict_type = list(
         ConflictType.objects.filter(cases__received_at__gte=lo, cases__received_at__lt=hi)
         .values_list("name", "name_en")
         .annotate(n=Count("cases"))
         .order_by("-n", "position", "name")
     )
-    english = translation.get_language() == "en"
-    by_conflict_type = [
-        Row(label=(name_en if english and name_en else name), count=n) for name, name_en, n in conflict_rows
-    ]
     # Query: outcomes of the cases closed in the period. Closed and resolved are their sums (a
     # handful of outcome rows, not cases).
     outcome_counts = list(
@@ -387,12 +445,11 @@ def convenant_report(*, start: date, end: date) -> ConvenantReport:
         .annotate(n=Count("pk"))
         .order_by("-n", "outcome")
     )
-    outcomes = _rows(outcome_counts, dict(Outcome.choices))
     resolved_outcomes = set(Outcome.resolved())
     closed = sum(n for _outcome, n in outcome_counts)
     resolved = sum(n for outcome, n in outcome_counts if outcome in resolved_outcomes)
-    # Query (PostgreSQL) or four queries (SQLite): lead times.
-    lead_times_ = lead_times(lo, hi)
+    # Three queries (PostgreSQL: one per window) or four (SQLite: one per lead time): lead times.
+    lead_times_ = [(lead.key, lead.cases, lead.median_days, lead.p90_days) for lead in lead_times(lo, hi)]
     if connection.vendor == "postgresql":
         intakes_with_contact, intakes_within_deadline = (
             totals["intakes_with_contact"],
@@ -429,41 +486,39 @@ def convenant_report(*, start: date, end: date) -> ConvenantReport:
         .values_list("month", "n")
     )
     per_month = {(m.date() if isinstance(m, datetime) else m): n for m, n in per_month.items()}
-    by_month = [
-        Row(label=f"{month.year}-{month.month:02d}", count=per_month.get(month, 0)) for month in _months(start, end)
-    ]
+    by_month = [(f"{month.year}-{month.month:02d}", per_month.get(month, 0)) for month in _months(start, end)]
 
     days_in_period = (end - start).days + 1
     year_days = 366 if calendar.isleap(start.year) else 365
     target = pool["target"] or 0
     target_per_mediator = (target / pool["active"] * days_in_period / year_days) if pool["active"] else 0.0
 
-    return ConvenantReport(
-        start=start,
-        end=end,
-        received=totals["received"],
-        by_channel=by_channel,
-        self_reports=totals["self_reports"],
-        by_organisation=by_organisation,
-        by_stadsdeel=by_stadsdeel,
-        by_neighbourhood=by_neighbourhood,
-        unknown_neighbourhood=totals["unknown_neighbourhood"],
-        by_conflict_type=by_conflict_type,
-        past_intake=totals["past_intake"],
-        suitable=totals["past_intake"] - totals["not_suitable"],
-        not_suitable=totals["not_suitable"],
-        closed=closed,
-        outcomes=outcomes,
-        resolved=resolved,
-        lead_times=lead_times_,
-        intakes_with_contact=intakes_with_contact,
-        intakes_within_deadline=intakes_within_deadline,
-        active_mediators=pool["active"],
-        certified_mediators=pool["certified"],
-        recruited_mediators=recruited,
-        training_hours=hours or Decimal("0"),
-        mediations=mediations["n"],
-        mediators_with_mediations=mediations["mediators"],
-        target_per_mediator=round(target_per_mediator, 1),
-        by_month=by_month,
-    )
+    return {
+        "start": start,
+        "end": end,
+        "received": totals["received"],
+        "by_channel": by_channel,
+        "self_reports": totals["self_reports"],
+        "by_organisation": by_organisation,
+        "by_stadsdeel": by_stadsdeel,
+        "by_neighbourhood": by_neighbourhood,
+        "unknown_neighbourhood": totals["unknown_neighbourhood"],
+        "by_conflict_type": by_conflict_type,
+        "past_intake": totals["past_intake"],
+        "suitable": totals["past_intake"] - totals["not_suitable"],
+        "not_suitable": totals["not_suitable"],
+        "closed": closed,
+        "outcomes": outcome_counts,
+        "resolved": resolved,
+        "lead_times": lead_times_,
+        "intakes_with_contact": intakes_with_contact,
+        "intakes_within_deadline": intakes_within_deadline,
+        "active_mediators": pool["active"],
+        "certified_mediators": pool["certified"],
+        "recruited_mediators": recruited,
+        "training_hours": hours or Decimal("0"),
+        "mediations": mediations["n"],
+        "mediators_with_mediations": mediations["mediators"],
+        "target_per_mediator": round(target_per_mediator, 1),
+        "by_month": by_month,
+    }

@@ -4,6 +4,7 @@ moves with every committed write and never inside a transaction, and the cache k
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -57,6 +58,24 @@ def test_every_committed_write_moves_the_generation():
 
     Mediator.objects.all().delete()
     assert generation.current() not in (first, second, third)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_does_not_move_it_but_a_changed_name_does():
+    user = factories.UserFactory()
+    before = generation.current()
+    # What a login writes: last_login (django.contrib.auth's user_logged_in receiver), and a
+    # password hash upgraded to the preferred hasher.
+    update_last_login(None, user)
+    user.set_password(factories.PASSWORD)
+    user.save(update_fields=["password"])
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert generation.current() == before, "last_login and the password hash do not count"
+
+    user.first_name = "Renamed"
+    user.save(update_fields=["first_name"])
+    assert generation.current() != before
 
 
 @pytest.mark.django_db(transaction=True)

@@ -132,8 +132,8 @@ def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dic
                 as_submitted=as_submitted,
             )
     except (IntegrityError, ValidationError):
-        # The constraint is checked twice: by full_clean (when the other case has committed
-        # already) and by the database at the INSERT (when it commits while we are writing).
+        # The look-up above missed a referral that committed since (IntegrityError from the
+        # unique constraint at the INSERT), or a model validation failed (ValidationError).
         existing = _existing_referral(organisation, data.partner_reference)
         if existing is None:
             raise

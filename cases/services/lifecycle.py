@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,14 +36,19 @@ class IllegalTransition(DomainError):
 def _next_case_number(year: int) -> str:
     """Hand out the next number of ``year``; call inside a transaction.
 
-    The UPDATE takes a row lock that is held until the caller's transaction ends,
-    so concurrent creators queue on that row instead of reading the same value.
-    The row for a new year is created with ignore_conflicts so that two first
-    cases of a year cannot both insert it.
+    One statement: the year's row is created at 1 or counted up, and the new value returned.
+    Its row lock is held until the caller's transaction ends, so concurrent creators queue on
+    that row instead of reading the same value; two first cases of a year cannot both insert it
+    (ON CONFLICT). PostgreSQL and SQLite (3.35+) both speak this upsert with RETURNING.
     """
-    CaseNumberSequence.objects.bulk_create([CaseNumberSequence(year=year, last=0)], ignore_conflicts=True)
-    CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseNumberSequence.objects.values_list("last", flat=True).get(year=year)
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608  # nosec B608 - the model's table name
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        last = cursor.fetchone()[0]
     return f"{year}-{last:04d}"
 
 
@@ -85,6 +89,10 @@ class CaseData:
     flag_threat: bool = False
     partner_reference: str = ""
     parties: tuple[PartyData, ...] = field(default_factory=tuple)
+
+
+# Set by create_case from rows it has in hand; validating them would only read them again.
+_LOADED_RELATIONS = ("referring_organisation", "referred_by", "neighbourhood", "consent_recorded_by")
 
 
 @transaction.atomic
@@ -129,13 +137,24 @@ def create_case(
         received_at=received_at,
         as_submitted=as_submitted or {},
     )
-    case.full_clean(exclude=["number", "conflict_types"])
+    # Validate the fields; not the foreign keys set here from rows just read (each would cost a
+    # query), nor uniqueness and constraints: the database enforces them at the INSERT (the code
+    # is random), and submit_referral turns the one a user can meet, the same reference twice,
+    # into "already referred".
+    case.full_clean(
+        exclude=[*_LOADED_RELATIONS, "number", "conflict_types"], validate_unique=False, validate_constraints=False
+    )
     case.save()
     if data.conflict_type_codes:
-        case.conflict_types.set(ConflictType.objects.filter(code__in=data.conflict_type_codes))
+        links = Case.conflict_types.through
+        links.objects.bulk_create(
+            links(case=case, conflicttype_id=pk)
+            for pk in ConflictType.objects.filter(code__in=data.conflict_type_codes).values_list("pk", flat=True)
+        )
     for party in data.parties:
         row = Party(case=case, **party.__dict__)
-        row.full_clean()
+        # The case was just created: it exists and has no parties yet (one A and one B per case).
+        row.full_clean(exclude=["case"], validate_constraints=False)
         row.save()
     event = CaseEvent.objects.create(
         case=case,

@@ -8,24 +8,47 @@ from django.views.decorators.http import require_GET
 from audit.services import Action, record_access
 from buurtbemiddeling import workdays
 from buurtbemiddeling.decorators import role_required
+from buurtbemiddeling.listformats import ListDates, url_maker
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.roles import Role, is_coordinator
 
 from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
-from ..models import TRANSITIONS, Case, Status
+from ..models import TRANSITIONS, Case, CaseEvent, Channel, Status
 
 HOME_QUEUE_SIZE = 10
 
 
-def with_intake_deadlines(cases, *, now=None) -> list[Case]:
-    """Set ``deadline`` and ``overdue`` on each case: five working days after receipt (DESIGN.md)."""
+def with_intake_deadlines(cases, *, now=None) -> list[dict]:
+    """The rows of the triage table (cases/_triage_table.html): Case.objects.for_triage() dicts, completed.
+
+    Adds ``deadline`` and ``overdue``: five working days after receipt (DESIGN.md). Also the links,
+    channel and date strings the table shows, made here rather than by ``{% url %}``, get_..._display and
+    ``|date`` in the template, which cost more than the rest of the page (buurtbemiddeling.listformats).
+    """
     now = now or timezone.now()
-    cases = list(cases)
-    for case in cases:
-        case.deadline = workdays.intake_deadline(case.received_at)
-        case.overdue = case.deadline <= now
-    return cases
+    rows = list(cases)
+    detail_url = url_maker("cases:detail", "code")
+    start_intake_url = url_maker("cases:start_intake", "code")
+    dates = ListDates()
+    channels = {value: str(label) for value, label in Channel.choices}
+    for row in rows:
+        received_at = row["received_at"]
+        deadline = workdays.intake_deadline(received_at)
+        # As {{ deadline|date:"D" }} {{ deadline|date:"MONTH_DAY_FORMAT" }}, {{ deadline|time:"H:i" }}
+        weekday, day, hour = (dates.format(deadline, name) for name in ("D", "MONTH_DAY_FORMAT", "H:i"))
+        row |= {
+            "deadline": deadline,
+            "overdue": deadline <= now,
+            "detail_url": detail_url(row["code"]),
+            "start_intake_url": start_intake_url(row["code"]),
+            "channel_label": channels.get(row["channel"], row["channel"]),
+            "received_iso": dates.iso(received_at),
+            "received_display": dates.format(received_at, "SHORT_DATETIME_FORMAT"),
+            "deadline_iso": dates.iso(deadline),
+            "deadline_display": f"{weekday} {day}, {hour}",
+        }
+    return rows
 
 
 @never_cache
@@ -70,6 +93,26 @@ def triage_actions(case: Case) -> dict[str, bool]:
     }
 
 
+def _timeline(case: Case) -> list[CaseEvent]:
+    """The case's events with the labels and date strings the timeline shows, made once per event.
+
+    Cheaper than get_..._display (which hashes every lazy choice label) and |date per event in the template.
+    """
+    dates = ListDates()
+    kinds = {value: str(label) for value, label in CaseEvent.Kind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    milestones = {value: str(label) for value, label in CaseEvent.Milestone.choices}
+    events = list(case.events.select_related("actor"))
+    for event in events:
+        event.created_iso = dates.iso(event.created_at)
+        event.created_display = dates.format(event.created_at, "DATETIME_FORMAT")
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.old_status_label = statuses.get(event.old_status, event.old_status)
+        event.new_status_label = statuses.get(event.new_status, event.new_status)
+        event.milestone_label = milestones.get(event.milestone, event.milestone)
+    return events
+
+
 def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpResponse:
     """The case file; coordinators also get triage actions and the repeat signal.
 
@@ -78,8 +121,9 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     access to the case's personal data and is recorded, once per request.
     """
     record_access(request.user, action=Action.CASE_PAGE, case=case)
-    parties = list(case.parties.select_related("landlord"))
-    events = case.events.select_related("actor")
+    # Ordered here: the default ordering (case, role, pk) joins the case table only to sort one case's parties.
+    parties = list(case.parties.select_related("landlord").order_by("role", "pk"))
+    events = _timeline(case)
     context = {"case": case, "parties": parties, "events": events, "is_coordinator": is_coordinator(request.user)}
     if context["is_coordinator"]:
         context |= {name: action_form(name) for name in ACTION_FORMS} | bound_forms

@@ -108,7 +108,12 @@ def exclusion_text(exclusion: matching.Exclusion, count: int) -> str:
 @register.simple_tag
 def duo_of(case) -> list[Assignment]:
     """The active assignments (proposed or accepted) of ``case``, lead first: one query."""
-    duo = Assignment.objects.filter(case=case, status__in=Assignment.Status.active()).select_related("mediator__user")
+    # Ordered by role only: the default ordering (case, role) joins the case table just to sort one case's rows.
+    duo = (
+        Assignment.objects.filter(case=case, status__in=Assignment.Status.active())
+        .select_related("mediator__user")
+        .order_by("role")
+    )
     return sorted(duo, key=lambda assignment: assignment.role != Assignment.Role.LEAD)
 
 

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_POST
 from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
+from buurtbemiddeling.listformats import ListDates, url_maker
 from buurtbemiddeling.roles import Role, has_role
 from cases import services
 from cases.access import get_case_for_user
 from cases.mediation import AGREEMENT_MEETING_KINDS, MEETING_STATUSES, ContactResult, default_follow_up_on, rights_for
-from cases.models import OPEN_STATUSES, Agreement, AgreementItem, Case, Meeting, Status
+from cases.models import OPEN_STATUSES, Agreement, AgreementItem, Case, Meeting, Outcome, Status
 
 from .. import calendar
 from ..mediation_forms import (
@@ -80,10 +81,40 @@ def _my_cases(user, *, now):
     )
 
 
+def _with_list_strings(cases: list[Case]) -> list[Case]:
+    """Set the link, labels and date strings "Mijn zaken" shows on each case.
+
+    Made here rather than by {% url %}, get_..._display and |date in the template: per row those cost
+    more than the rest of the page together (buurtbemiddeling.listformats gives the same strings).
+    """
+    case_url = url_maker("mediators:case", "code")
+    dates = ListDates()
+    statuses = {value: str(label) for value, label in Status.choices}
+    outcomes = {value: str(label) for value, label in Outcome.choices}
+    for case in cases:
+        case.url = case_url(case.code)
+        case.status_label = statuses.get(case.status, case.status)
+        # As {{ case.get_outcome_display|default:case.get_status_display }}
+        case.outcome_or_status_label = outcomes.get(case.outcome, case.outcome) or case.status_label
+        if case.next_meeting_at:
+            # As {{ at|date:"D" }} {{ at|date:"MONTH_DAY_FORMAT" }}, {{ at|time:"H:i" }}
+            weekday, day, hour = (dates.format(case.next_meeting_at, f) for f in ("D", "MONTH_DAY_FORMAT", "H:i"))
+            case.next_meeting_iso = dates.iso(case.next_meeting_at)
+            case.next_meeting_display = f"{weekday} {day}, {hour}"
+        if case.next_follow_up_on:
+            weekday, day = (dates.format(case.next_follow_up_on, f) for f in ("D", "MONTH_DAY_FORMAT"))
+            case.next_follow_up_iso = dates.format(case.next_follow_up_on, "Y-m-d")
+            case.next_follow_up_display = f"{weekday} {day}"
+        if case.closed_at:
+            case.closed_iso = dates.iso(case.closed_at)
+            case.closed_display = dates.format(case.closed_at, "SHORT_DATE_FORMAT")
+    return cases
+
+
 @role_required(Role.MEDIATOR)
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    cases = list(_my_cases(request.user, now=now))
+    cases = _with_list_strings(list(_my_cases(request.user, now=now)))
     return render(
         request,
         "mediators/home.html",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_covering_window_indexes"),
+        ("cases", "0009_lead_time_covering_indexes"),
     ]
 
     operations = [

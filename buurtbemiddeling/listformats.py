@@ -1,0 +1,126 @@
+"""Dates and links for long lists, made in Python once per row instead of by template tags.
+
+A list page of 50 rows with a few ``{{ value|date:"..." }}`` and ``{% url %}`` per row spends most of its
+time in them: each date filter goes through django.utils.dateformat (about 30 µs) and each reverse()
+through the URL resolver (about 100 µs). The helpers here give the same strings for a fraction of that:
+
+- ``ListDates().format(value, "SHORT_DATETIME_FORMAT")`` is ``{{ value|date:"SHORT_DATETIME_FORMAT" }}``:
+  the format of the active language (FORMAT_MODULE_PATH included), in the current time zone. Formats
+  that use only the common characters (day, month, year, hour, minute, month and weekday names) are
+  compiled once per language; any other format falls back to Django's own formatter.
+- ``ListDates().iso(value)`` is ``{{ value|date:'Y-m-d\\TH:i:sO' }}``, for ``<time datetime>``.
+- ``url_maker("cases:detail", "code")`` reverses once and returns a function that fills in the code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from uuid import UUID
+
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import get_language
+
+# The same split as django.utils.dateformat: unescaped format characters, and backslash escapes.
+_FORMAT_CHARS = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def _names(language: str) -> dict[str, Callable]:
+    """Each supported format character as a function of a date(time), names in ``language``."""
+    months_3 = {n: str(name) for n, name in MONTHS_3.items()}
+    months = {n: str(name) for n, name in MONTHS.items()}
+    weekdays = {n: str(name) for n, name in WEEKDAYS.items()}
+    weekdays_abbr = {n: str(name) for n, name in WEEKDAYS_ABBR.items()}
+    return {
+        "d": lambda v: f"{v.day:02d}",
+        "j": lambda v: str(v.day),
+        "m": lambda v: f"{v.month:02d}",
+        "n": lambda v: str(v.month),
+        "Y": lambda v: f"{v.year:04d}",
+        "y": lambda v: f"{v.year % 100:02d}",
+        "b": lambda v: months_3[v.month],
+        "M": lambda v: months_3[v.month].title(),
+        "F": lambda v: months[v.month],
+        "D": lambda v: weekdays_abbr[v.weekday()],
+        "l": lambda v: weekdays[v.weekday()],
+        "H": lambda v: f"{v.hour:02d}",
+        "G": lambda v: str(v.hour),
+        "i": lambda v: f"{v.minute:02d}",
+        "s": lambda v: f"{v.second:02d}",
+    }
+
+
+# (language, format string) -> list of literal strings and functions, or None for "use Django's".
+# Translations and format modules do not change while the process runs, so this never goes stale.
+_compiled: dict[tuple[str, str], list | None] = {}
+
+
+def _compile(language: str, format_string: str) -> list | None:
+    names = _names(language)
+    parts: list = []
+    for index, piece in enumerate(_FORMAT_CHARS.split(format_string)):
+        if index % 2:
+            if piece not in names:
+                return None
+            parts.append(names[piece])
+        elif piece:
+            parts.append(_ESCAPED.sub(r"\1", piece))
+    return parts
+
+
+class ListDates:
+    """Formats dates like the template filters, for one request: its language and time zone, looked up once.
+
+    ``format(value, "SHORT_DATETIME_FORMAT")`` is ``{{ value|date:"SHORT_DATETIME_FORMAT" }}`` (or ``|time``
+    for a time format); ``iso(value)`` is ``{{ value|date:'Y-m-d\\TH:i:sO' }}``, for ``<time datetime>``.
+    """
+
+    def __init__(self) -> None:
+        self.language = get_language()
+        self.zone = timezone.get_current_timezone()
+        self._parts: dict[str, tuple[str, list | None]] = {}
+
+    def local(self, value):
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            return value.astimezone(self.zone)
+        return value
+
+    def format(self, value: datetime.date | datetime.datetime | None, format_name: str) -> str:
+        if value is None:
+            return ""
+        try:
+            format_string, parts = self._parts[format_name]
+        except KeyError:
+            format_string = formats.get_format(format_name, self.language)
+            key = (self.language or "", format_string)
+            if key not in _compiled:
+                _compiled[key] = _compile(*key)
+            format_string, parts = self._parts[format_name] = (format_string, _compiled[key])
+        value = self.local(value)
+        if parts is None:
+            return dateformat.format(value, format_string)
+        return "".join([part if isinstance(part, str) else part(value) for part in parts])
+
+    def iso(self, value: datetime.datetime | None) -> str:
+        if value is None:
+            return ""
+        value = self.local(value)
+        # Like Django, no offset for a wall-clock time that occurs twice (the hour the clocks go back).
+        offset = value.utcoffset()
+        ambiguous = offset != value.replace(fold=1 - value.fold).utcoffset()
+        zone = "" if ambiguous else value.strftime("%z")
+        return f"{value:%Y-%m-%d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}{zone}"
+
+
+# A UUID no object has, to find where the argument goes in the reversed URL.
+_PLACEHOLDER = UUID("00000000-0000-4000-8000-000000000000")
+
+
+def url_maker(viewname: str, kwarg: str) -> Callable[[object], str]:
+    """A function that gives ``reverse(viewname, kwargs={kwarg: value})`` for a UUID value, reversing once."""
+    before, after = reverse(viewname, kwargs={kwarg: _PLACEHOLDER}).split(str(_PLACEHOLDER))
+    return lambda value: f"{before}{value}{after}"

@@ -1,0 +1,55 @@
+"""The list pages' dates and links, made in Python, read exactly as the template tags would write them."""
+
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from buurtbemiddeling.listformats import ListDates, url_maker
+
+FORMATS = ["SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "D", "l", "F", "H:i", "Y-m-d", r"j \d\e F"]
+DATE_ONLY_FORMATS = {"SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "D", "l", "F", "Y-m-d", r"j \d\e F"}
+# Every month and weekday, both sides of both clock changes, midnight and late evening.
+MOMENTS = [
+    datetime(2026, 1, 1, 0, 0, tzinfo=ZoneInfo("UTC")) + timedelta(days=days, hours=hours, minutes=7 * days % 60)
+    for days in range(0, 366, 9)
+    for hours in (0, 1, 22, 23)
+] + [datetime(2026, 3, 29, 0, 59, 59, tzinfo=ZoneInfo("UTC")), datetime(2026, 10, 25, 1, 0, tzinfo=ZoneInfo("UTC"))]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_formats_dates_as_the_date_filter_does(language):
+    with translation.override(language), timezone.override("Europe/Amsterdam"):
+        dates = ListDates()
+        for format_name in FORMATS:
+            template = Template("{{ value|date:format_name }}")
+            days = [date(2026, 11, 27)] if format_name in DATE_ONLY_FORMATS else []
+            for value in [*MOMENTS, *days]:
+                expected = template.render(Context({"value": value, "format_name": format_name}))
+                assert dates.format(value, format_name) == expected, (format_name, value)
+
+
+def test_it_falls_back_to_django_for_other_format_characters():
+    with translation.override("nl"):
+        value = MOMENTS[5]
+        expected = Template('{{ value|date:"N jS, P" }}').render(Context({"value": value}))
+        assert ListDates().format(value, "N jS, P") == expected
+
+
+def test_it_gives_the_machine_readable_time_as_the_date_filter_does():
+    template = Template(r"{{ value|date:'Y-m-d\TH:i:sO' }}")
+    with timezone.override("Europe/Amsterdam"):
+        dates = ListDates()
+        for value in MOMENTS:
+            assert dates.iso(value) == template.render(Context({"value": value}))
+    assert dates.format(None, "D") == dates.iso(None) == ""
+
+
+def test_it_reverses_urls_once_for_many_codes():
+    detail_url = url_maker("cases:detail", "code")
+    for code in (uuid.uuid4(), uuid.uuid4()):
+        assert detail_url(code) == reverse("cases:detail", kwargs={"code": code})
