@@ -479,6 +479,16 @@ class Agreement(models.Model):
                 fields=["meeting"], condition=Q(meeting__isnull=False), name="agreement_once_per_meeting"
             ),
         ]
+        indexes = [
+            # The dashboard's "follow-up due": agreements without a result whose date has come. Few
+            # rows have no result, so a partial index stays small however many agreements there are.
+            models.Index(
+                fields=["follow_up_on"],
+                include=["case"],
+                condition=Q(follow_up_result=""),
+                name="agreement_follow_up_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.follow_up_on}"

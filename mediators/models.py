@@ -266,6 +266,10 @@ class Assignment(models.Model):
             # rows after a few years) for the case ids, from the index alone.
             models.Index(fields=["mediator", "status"], include=["case"], name="assignment_mediator_cover_idx"),
             models.Index(fields=["status", "proposed_at"], name="assignment_status_proposed_idx"),
+            # A mediator's assignments of this year (with_load's cases_this_year, per mediator on the
+            # pool page, the matching page and the dashboard's workload): one index range instead of
+            # ANDing a bitmap of the mediator's rows with one of all rows proposed this year.
+            models.Index(fields=["mediator", "status", "proposed_at"], name="assignment_mediator_year_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.roles import Role
 
-from ..dashboard import key_figures, mediator_workload, work_queue
+from ..dashboard import dashboard_aggregates, work_queue
 from ..dashboard_forms import DashboardFilterForm
 from ..models import Case
 from ..querysets import dashboard_cases
@@ -34,7 +34,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if partial and request.headers.get("HX-Target") == "work-queue":
         response = render(request, "cases/_dashboard_queue.html", {"queue": work_queue(now=now)})
     else:
-        form = DashboardFilterForm(request.GET or None)
+        # The full page reads its cached aggregates once, the filter's choices among them.
+        today = timezone.localdate(now)
+        aggregates = None if partial else dashboard_aggregates(today=today)
+        form = DashboardFilterForm(request.GET or None, choices=aggregates and aggregates.filter_choices)
         results = None
         if form.has_filters:
             results = list(dashboard_cases(Case.objects.all(), **form.cleaned_data)[:RESULTS_SIZE])
@@ -42,11 +45,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if partial:
             response = render(request, "cases/_dashboard_results.html", context)
         else:
-            today = timezone.localdate(now)
             context |= {
-                "figures": key_figures(today=today),
-                "queue": work_queue(now=now),
-                "workload": mediator_workload(today=today),
+                "figures": aggregates.figures,
+                "queue": work_queue(now=now, of_the_day=aggregates.queue_of_the_day),
+                "workload": aggregates.workload,
                 "today": today,
             }
             response = render(request, "cases/dashboard.html", context)

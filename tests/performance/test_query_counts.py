@@ -33,10 +33,16 @@ from bench.pages import PAGES, count_queries, find_targets
 # (buurtbemiddeling.generation): they are the pages computed afresh. Under the bench, with committed
 # data, the report reads its figures from the cache: 6 queries (session, user, groups, OTP device,
 # the generation, the period form's convenants) instead of 20 (tests/reporting/test_report_cache.py).
+# The dashboard's work queue is two statements on PostgreSQL (six queries on SQLite): what depends
+# on the data and the date, what depends on the time or on notifications. That first part, the key
+# figures, the mediator workload and the filter choices are cached together under the data
+# generation; inside a test's transaction there is none, so they are counted here as computed
+# (20 -> 17 on PostgreSQL). Served from the cache, the dashboard costs 6: session, user, device,
+# groups, the generation, the queue's per-request statement.
 COMMON = {"healthz": 0, "triage_queue": 6, "mediator_case_list": 5, "case_page": 11, "referral_post": 25}
 PINS = {
-    "postgresql": COMMON | {"dashboard": 20, "report_3_years": 20},
-    "sqlite": COMMON | {"dashboard": 21, "report_3_years": 22},
+    "postgresql": COMMON | {"dashboard": 17, "report_3_years": 20},
+    "sqlite": COMMON | {"dashboard": 22, "report_3_years": 22},
 }
 
 
