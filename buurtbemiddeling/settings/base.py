@@ -168,6 +168,10 @@ LOGIN_RATE_LIMIT = env.get_rate("LOGIN_RATE_LIMIT", "20/10m")
 SESSION_MAX_AGE_HOURS = env.get_int("SESSION_MAX_AGE_HOURS", 12)
 SESSION_IDLE_MINUTES = env.get_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 60 * 60
+# Sessions live in the database (clearsessions, ending a user's sessions) and are read through the
+# cache (Redis, or the file cache of the embedded default): one cache read instead of a query on
+# every request. Writes go to both; a cache that lost a session falls back to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Two-step verification (accounts app, django-otp): TOTP from an authenticator app, backup codes.
 # After a wrong code the next attempt waits OTP_THROTTLE_FACTOR seconds, doubling with every further
