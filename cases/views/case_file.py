@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -102,8 +103,21 @@ def _timeline(case: Case) -> list[CaseEvent]:
     kinds = {value: str(label) for value, label in CaseEvent.Kind.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     milestones = {value: str(label) for value, label in CaseEvent.Milestone.choices}
-    events = list(case.events.select_related("actor"))
+    # Of the actor only the name the timeline shows (as get_full_name|default:get_username), not the whole user row.
+    events = list(
+        case.events.select_related("actor").only(
+            *(f.name for f in CaseEvent._meta.concrete_fields),
+            "actor__first_name",
+            "actor__last_name",
+            "actor__username",
+        )
+    )
+    # As {% blocktranslate trimmed with name=... %}by {{ name }}{% endblocktranslate %}: the same msgid.
+    by = _("by %(name)s")
+    by_the_system = _("by the system")
     for event in events:
+        actor = event.actor
+        event.by_label = by % {"name": actor.get_full_name() or actor.get_username()} if actor else by_the_system
         event.created_iso = dates.iso(event.created_at)
         event.created_display = dates.format(event.created_at, "DATETIME_FORMAT")
         event.kind_label = kinds.get(event.kind, event.kind)

@@ -112,6 +112,15 @@ def duo_of(case) -> list[Assignment]:
     duo = (
         Assignment.objects.filter(case=case, status__in=Assignment.Status.active())
         .select_related("mediator__user")
+        # What _matching.html shows (the mediator's name: Mediator.__str__): not the users' passwords and the rest.
+        .only(
+            "role",
+            "status",
+            "case_id",
+            "mediator__user__first_name",
+            "mediator__user__last_name",
+            "mediator__user__username",
+        )
         .order_by("role")
     )
     return sorted(duo, key=lambda assignment: assignment.role != Assignment.Role.LEAD)

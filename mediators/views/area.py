@@ -91,8 +91,11 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
     dates = ListDates()
     statuses = {value: str(label) for value, label in Status.choices}
     outcomes = {value: str(label) for value, label in Outcome.choices}
+    # As {% blocktranslate with number=case.number %}Case {{ number }}{% endblocktranslate %}: the same msgid.
+    title = _("Case %(number)s")
     for case in cases:
         case.url = case_url(case.code)
+        case.title = title % {"number": case.number}
         case.status_label = statuses.get(case.status, case.status)
         # As {{ case.get_outcome_display|default:case.get_status_display }}
         case.outcome_or_status_label = outcomes.get(case.outcome, case.outcome) or case.status_label
