@@ -109,11 +109,11 @@ def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dic
 
     The unique constraint (organisation, reference) decides, not a read before the write: a
     second submit of a reference (a double click, or two at the same moment) is refused at the
-    INSERT, create_case's transaction or savepoint is rolled back (the case number and the notification
-    row with it), and it answers with the first case. A second submit of a reference referred
-    before answers with that case even when its own data would not pass (outside the service
-    area, a failing validation). The view already sends a plain resubmit to the first case
-    before validating the form, so this path is the rare one.
+    INSERT, create_case's transaction or savepoint is rolled back (the case number and the
+    notification row with it), and it answers with the first case. A second submit of a
+    reference referred before answers with that case even when its own data would not pass
+    (outside the service area, a failing validation). The view already sends a plain resubmit
+    to the first case before validating the form, so this path is the rare one.
     """
     if data.channel != Channel.PARTNER_REFERRAL:
         raise DomainError(_("A referral comes in as a partner referral."))
