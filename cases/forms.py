@@ -16,6 +16,7 @@ from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -280,9 +281,15 @@ class IntakeForm(forms.Form):
         self.fields["conflict_types"].queryset = _conflict_types()
         # Said once above the conflict's address, not again under its postcode.
         self.conflict_address_hint = _("Leave the conflict's address empty when it is party A's address.")
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.layout = self.build_layout()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is rendered ({% crispy form %}), after the subclasses' __init__
+        # changed labels and hints; a valid POST redirects without ever building it.
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.layout = self.build_layout()
+        return helper
 
     # Layout -------------------------------------------------------------------------------
 
@@ -599,7 +606,6 @@ class SelfReportForm(IntakeForm):
         self.fields["tried_already"].help_text = _(
             "For example a talk with your neighbour, a letter, or a complaint to the landlord."
         )
-        self.helper.layout = self.build_layout()
 
     def party_a_legend(self) -> str:
         return _("About you")

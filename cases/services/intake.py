@@ -72,10 +72,16 @@ def service_area_names(*, on: date | None = None) -> list[str]:
     return names
 
 
-def _ensure_in_service_area(postcode: str) -> None:
-    # The forms say this more helpfully; here it guards every other way in.
-    if not in_service_area(postcode):
+def _ensure_in_service_area(postcode: str) -> Neighbourhood:
+    """The wijk of ``postcode``, which must be in the service area today; else OutsideServiceArea.
+
+    The forms say this more helpfully; here it guards every other way in. The wijk found is
+    handed to create_case, which would otherwise look the postcode up again.
+    """
+    neighbourhood = neighbourhood_for_postcode(postcode) if postcode else None
+    if neighbourhood is None or not neighbourhood.in_service_area(timezone.localdate()):
         raise OutsideServiceArea(_("The address of the conflict is outside the service area."))
+    return neighbourhood
 
 
 # Referral ---------------------------------------------------------------------------------
@@ -98,14 +104,16 @@ def _existing_referral(organisation, partner_reference: str) -> Case | None:
     return existing_referral(organisation=organisation, partner_reference=partner_reference)
 
 
-@transaction.atomic
 def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dict | None = None) -> ReferralResult:
     """A partner's referral; the same reference from the same organisation makes one case.
 
-    A double submit usually finds the first case at the look-up. Two submits at the same moment
-    both miss it; the unique constraint (organisation, reference) then refuses the second, its
-    savepoint is rolled back (the case number and the notification row with it), and it
-    answers with the first case as well.
+    The unique constraint (organisation, reference) decides, not a read before the write: a
+    second submit of a reference (a double click, or two at the same moment) is refused at the
+    INSERT, create_case's transaction or savepoint is rolled back (the case number and the
+    notification row with it), and it answers with the first case. A second submit of a
+    reference referred before answers with that case even when its own data would not pass
+    (outside the service area, a failing validation). The view already sends a plain resubmit
+    to the first case before validating the form, so this path is the rare one.
     """
     if data.channel != Channel.PARTNER_REFERRAL:
         raise DomainError(_("A referral comes in as a partner referral."))
@@ -118,22 +126,22 @@ def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dic
     )
     if not is_member:
         raise DomainError(_("You can only refer on behalf of your own organisation."))
-    existing = _existing_referral(organisation, data.partner_reference)
-    if existing is not None:
-        return ReferralResult(case=existing, created=False)
-    _ensure_in_service_area(data.postcode)
     try:
-        with transaction.atomic():
-            case = create_case(
-                data=data,
-                actor=referrer,
-                referring_organisation=organisation,
-                consent_given=True,
-                as_submitted=as_submitted,
-            )
-    except (IntegrityError, ValidationError):
-        # The look-up above missed a referral that committed since (IntegrityError from the
-        # unique constraint at the INSERT), or a model validation failed (ValidationError).
+        neighbourhood = _ensure_in_service_area(data.postcode)
+        # create_case is one transaction (a savepoint inside a caller's); the reads before it
+        # need none.
+        case = create_case(
+            data=data,
+            actor=referrer,
+            referring_organisation=organisation,
+            consent_given=True,
+            as_submitted=as_submitted,
+            neighbourhood=neighbourhood,
+        )
+    except (IntegrityError, ValidationError, OutsideServiceArea):
+        # IntegrityError: the reference exists (the unique constraint at the INSERT); or a
+        # model validation failed, or the address is outside the area: unless the reference
+        # was referred before, that is the answer.
         existing = _existing_referral(organisation, data.partner_reference)
         if existing is None:
             raise
@@ -153,8 +161,8 @@ def submit_self_report(*, data: CaseData, confirm_to: str = "", language: str = 
     """
     if data.channel != Channel.WEB_FORM:
         raise DomainError(_("A resident's report comes in through the web form."))
-    _ensure_in_service_area(data.postcode)
-    case = create_case(data=data, consent_given=True)
+    neighbourhood = _ensure_in_service_area(data.postcode)
+    case = create_case(data=data, consent_given=True, neighbourhood=neighbourhood)
     if confirm_to:
         schedule(
             [
@@ -181,8 +189,8 @@ def register_reported_case(*, data: CaseData, coordinator) -> Case:
     """A coordinator registers a report that came in by phone, email or at the desk."""
     if data.channel not in REPORTED_CHANNELS:
         raise DomainError(_("Choose how the report came in: phone, email or at the desk."))
-    _ensure_in_service_area(data.postcode)
-    return create_case(data=data, actor=coordinator, consent_given=True)
+    neighbourhood = _ensure_in_service_area(data.postcode)
+    return create_case(data=data, actor=coordinator, consent_given=True, neighbourhood=neighbourhood)
 
 
 # Contact attempts -------------------------------------------------------------------------

@@ -91,6 +91,9 @@ class CaseData:
     parties: tuple[PartyData, ...] = field(default_factory=tuple)
 
 
+# create_case's ``neighbourhood`` when the caller has not looked the postcode up.
+_FROM_POSTCODE = object()
+
 # Set by create_case from rows it has in hand; validating them would only read them again.
 _LOADED_RELATIONS = ("referring_organisation", "referred_by", "neighbourhood", "consent_recorded_by")
 
@@ -104,12 +107,17 @@ def create_case(
     consent_given: bool,
     received_at: datetime | None = None,
     as_submitted: dict | None = None,
+    neighbourhood: Neighbourhood | object | None = _FROM_POSTCODE,
 ) -> Case:
     """Register a case with its parties and a 'received' milestone event.
 
     ``as_submitted`` is the referrer's or resident's own copy of what they sent (see
-    Case.as_submitted); the intake services pass it.
+    Case.as_submitted); the intake services pass it. ``neighbourhood`` is the wijk of
+    ``data.postcode`` when the caller has looked it up already (the intake services, checking
+    the service area); without it the postcode is looked up here.
     """
+    if neighbourhood is _FROM_POSTCODE:
+        neighbourhood = neighbourhood_for_postcode(data.postcode) if data.postcode else None
     now = timezone.now()
     received_at = received_at or now
     local_received = timezone.localtime(received_at)
@@ -127,7 +135,7 @@ def create_case(
         house_number=data.house_number,
         postcode=data.postcode,
         city=data.city,
-        neighbourhood=neighbourhood_for_postcode(data.postcode) if data.postcode else None,
+        neighbourhood=neighbourhood,
         flag_psychosocial=data.flag_psychosocial,
         flag_language_barrier=data.flag_language_barrier,
         flag_threat=data.flag_threat,
@@ -146,16 +154,12 @@ def create_case(
     )
     case.save()
     if data.conflict_type_codes:
-        links = Case.conflict_types.through
-        links.objects.bulk_create(
-            links(case=case, conflicttype_id=pk)
-            for pk in ConflictType.objects.filter(code__in=data.conflict_type_codes).values_list("pk", flat=True)
-        )
-    for party in data.parties:
-        row = Party(case=case, **party.__dict__)
+        _link_conflict_types(case, data.conflict_type_codes)
+    parties = [Party(case=case, **party.__dict__) for party in data.parties]
+    for row in parties:
         # The case was just created: it exists and has no parties yet (one A and one B per case).
         row.full_clean(exclude=["case"], validate_constraints=False)
-        row.save()
+    Party.objects.bulk_create(parties)
     event = CaseEvent.objects.create(
         case=case,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -166,6 +170,27 @@ def create_case(
     )
     _notify_referrer(case=case, event=event)
     return case
+
+
+def _link_conflict_types(case: Case, codes: tuple[str, ...]) -> None:
+    """Link ``case`` to the conflict types with these codes, in one statement.
+
+    INSERT ... SELECT: the codes are resolved to rows by the database, so a code that names no
+    conflict type links nothing (as the look-up and bulk insert it replaces did), and nothing
+    the form read before is trusted.
+    """
+    links = Case.conflict_types.through._meta
+    kinds = ConflictType._meta
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(codes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(links.db_table)} "  # noqa: S608  # nosec B608 - the models' table and column names
+            f"({quote(links.get_field('case').column)}, {quote(links.get_field('conflicttype').column)}) "
+            f"SELECT %s, {quote(kinds.pk.column)} FROM {quote(kinds.db_table)} "
+            f"WHERE {quote(kinds.get_field('code').column)} IN ({placeholders})",
+            [case.pk, *codes],
+        )
 
 
 def _notify_referrer(*, case: Case, event: CaseEvent) -> None:

@@ -68,25 +68,37 @@ def test_the_same_reference_twice_makes_one_case(service_area, referrer, organis
     assert Notification.objects.count() == 1
 
 
-@pytest.mark.parametrize("caught_by", ["full_clean", "the database"])
-def test_a_double_submit_that_races_past_the_look_up_still_makes_one_case(
-    service_area, referrer, organisation, caught_by
+def test_a_second_submit_of_a_reference_is_refused_by_the_database_and_answered_with_the_first(
+    service_area, referrer, organisation
 ):
     first = refer(referrer, organisation)
-    # The second submit's look-up ran before the first committed: it saw nothing. Then either
-    # full_clean sees the first case, or (committed a moment later) only the INSERT fails.
-    with mock.patch.object(intake_services, "_existing_referral", side_effect=[None, first.case]):
-        if caught_by == "the database":
-            with mock.patch.object(Case, "validate_constraints"):
-                second = refer(referrer, organisation)
-        else:
-            second = refer(referrer, organisation)
+    # No look-up before the write (two submits at the same moment would both miss it): the
+    # unique constraint refuses the INSERT, and only then is the first case looked up.
+    with mock.patch.object(intake_services, "_existing_referral", wraps=intake_services._existing_referral) as look_up:
+        second = refer(referrer, organisation)
 
+    assert look_up.call_count == 1
     assert not second.created
     assert second.case == first.case
     assert Case.objects.count() == 1
     assert Party.objects.count() == 2
     assert Notification.objects.count() == 1
+    # The refused case's number was rolled back with it: the next case gets the next number.
+    third = refer(referrer, organisation, partner_reference="REF-THIRD")
+    assert int(third.case.number.split("-")[1]) == int(first.case.number.split("-")[1]) + 1
+
+
+def test_a_reference_referred_before_answers_with_that_referral_even_outside_the_area(
+    service_area, referrer, organisation
+):
+    first = refer(referrer, organisation)
+    form = valid(ReferralForm(referral_data()))
+    service_area["oost"].joined_service_on = None
+    service_area["oost"].save()
+
+    second = services.submit_referral(data=form.case_data(), referrer=referrer, organisation=organisation)
+
+    assert not second.created and second.case == first.case
 
 
 def test_the_same_reference_from_another_organisation_is_another_case(

@@ -25,10 +25,16 @@ from bench.pages import PAGES, count_queries, find_targets
 # cases apart from the received ones, so that each count reads one covering index.
 # The coordinator's pages include django-otp's lookup of the verified device (one query), and the
 # case page its access record (one INSERT).
-# The referral POST (25): the form's and the service's look-ups, then one INSERT per row; the
-# foreign keys, uniqueness and constraints of the new rows are left to the database instead of
-# being read back first by full_clean (cases.services.lifecycle.create_case), and the case number
-# is one upsert.
+# The referral POST (16, was 24): the view's organisations and earlier referral, the form's conflict
+# types and postcode, the service's membership and postcode (the service area guard, whose wijk
+# create_case now takes instead of looking it up a third time), then one statement per table
+# written: the case number upsert, the case, its conflict types (INSERT ... SELECT by code instead
+# of reading them again), its parties (one bulk INSERT), the event, the notification. The service
+# no longer looks for an earlier referral before writing: the unique constraint refuses a second
+# one and only then is it looked up (cases.services.intake.submit_referral), and the service adds
+# no transaction of its own around create_case's (one savepoint pair less). The foreign keys,
+# uniqueness and constraints of the new rows are left to the database instead of being read back
+# first by full_clean (cases.services.lifecycle.create_case).
 # These counts are taken inside the test's transaction, where nothing is cached
 # (buurtbemiddeling.generation): they are the pages computed afresh. Under the bench, with committed
 # data, the report reads its figures from the cache: 6 queries (session, user, groups, OTP device,
@@ -40,7 +46,7 @@ from bench.pages import PAGES, count_queries, find_targets
 # (20 -> 17 on PostgreSQL). Served from the cache, the dashboard costs 6: session, user, device,
 # groups, the generation, the queue's per-request statement.
 # Every logged-in page reads its session from the cache (SESSION_ENGINE cached_db), not the database.
-COMMON = {"healthz": 0, "triage_queue": 5, "mediator_case_list": 4, "case_page": 10, "referral_post": 24}
+COMMON = {"healthz": 0, "triage_queue": 5, "mediator_case_list": 4, "case_page": 10, "referral_post": 16}
 PINS = {
     "postgresql": COMMON | {"dashboard": 16, "report_3_years": 19},
     "sqlite": COMMON | {"dashboard": 21, "report_3_years": 21},
