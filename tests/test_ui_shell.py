@@ -421,8 +421,8 @@ def test_lists_do_not_query_per_row(client, django_assert_num_queries, referrer,
     assert response.content.decode().count("OH-") == 3
 
     client.force_login(assigned_mediator)
-    # (the session comes from the cache) user, the user's groups (cached for the request), the cases with their wijk, next
-    # meeting and nazorg date, the count of proposals waiting for an answer.
+    # (the session comes from the cache) user, the user's groups (cached for the request), the cases with their wijk,
+    # next meeting and nazorg date, the count of proposals waiting for an answer.
     with django_assert_num_queries(4):
         response = client.get(reverse("mediators:home"))
     assert response.content.decode().count("Roombeek") == 3

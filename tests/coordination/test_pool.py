@@ -125,8 +125,8 @@ def test_the_pool_lists_query_count_is_constant(client, coordinator, neighbourho
         factories.AssignmentFactory(mediator=mediator, status=Assignment.Status.ACCEPTED)
     client.force_login(coordinator)
     client.get(reverse("mediators:pool"))
-    # (the session comes from the cache) user, groups; the page count; the mediators with their users, counts and training
-    # hours; their weekly availability; their current and coming absences.
+    # (the session comes from the cache) user, groups; the page count; the mediators with their users, counts and
+    # training hours; their weekly availability; their current and coming absences.
     with django_assert_num_queries(6):
         response = client.get(reverse("mediators:pool"))
     html = response.content.decode()

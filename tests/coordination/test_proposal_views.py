@@ -123,9 +123,9 @@ def test_the_matching_pages_query_count_does_not_grow_with_the_pool(
         client.force_login(coordinator)
         url = reverse("mediators:case_matching", args=[matching_case.code])
         client.get(url)  # warm the content-type and other per-process caches
-        # (the session comes from the cache) user, groups, the case with its wijk (guard); parties, assignments, mediators
-        # with their counts, availability, absences, postcode areas (selectors.matching_input);
-        # the access record (one INSERT).
+        # (the session comes from the cache) user, groups, the case with its wijk (guard); parties, assignments,
+        # mediators with their counts, availability, absences, postcode areas (selectors.matching_input); the access
+        # record (one INSERT).
         with django_assert_num_queries(10):
             response = client.get(url)
         return response
@@ -275,8 +275,8 @@ def test_the_proposal_page_query_count(client, proposed, django_assert_num_queri
     client.force_login(lead_assignment.mediator.user)
     url = reverse("mediators:proposal", args=[lead_assignment.code])
     client.get(url)
-    # (the session comes from the cache) user, groups; the proposal with case and wijk, conflict types, parties' languages;
-    # the access record (one INSERT).
+    # (the session comes from the cache) user, groups; the proposal with case and wijk, conflict types, parties'
+    # languages; the access record (one INSERT).
     with django_assert_num_queries(6):
         client.get(url)
 

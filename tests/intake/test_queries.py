@@ -32,8 +32,8 @@ def make_new_cases(count, *, organisation=None):
 def test_the_triage_queue(client, django_assert_num_queries, coordinator, organisation, count):
     make_new_cases(count, organisation=organisation)
     client.force_login(coordinator)
-    # (the session comes from the cache) user, the user's groups, the count for the paginator, the page of cases with their
-    # wijk and referring organisation.
+    # (the session comes from the cache) user, the user's groups, the count for the paginator, the page of cases with
+    # their wijk and referring organisation.
     with django_assert_num_queries(4):
         response = client.get(reverse("cases:triage"))
     assert response.content.decode().count("REF-") == 0  # the queue shows no references
@@ -56,8 +56,8 @@ def test_the_coordinator_home(client, django_assert_num_queries, coordinator, co
 def test_my_referrals(client, django_assert_num_queries, referrer, organisation, count):
     make_new_cases(count, organisation=organisation)
     client.force_login(referrer)
-    # (the session comes from the cache) user, the user's groups, the count for the paginator, the page of cases with their
-    # latest milestone (a subquery, not a query per row).
+    # (the session comes from the cache) user, the user's groups, the count for the paginator, the page of cases with
+    # their latest milestone (a subquery, not a query per row).
     with django_assert_num_queries(4):
         response = client.get(reverse("cases:referrals"))
     assert response.content.decode().count("REF-") == count
@@ -69,9 +69,8 @@ def test_the_coordinators_case_page(client, django_assert_num_queries, coordinat
     for _ in range(events):
         factories.CaseEventFactory(case=referred_case)
     client.force_login(coordinator)
-    # (the session comes from the cache) user, the user's groups, the case with its wijk, referring organisation and referrer,
-    # its parties with their landlord, the repeat signal, the mediators' assignments (the link that
-    # the mediators app includes), the conflict types, the events with their actor; the
-    # access record (one INSERT).
+    # (the session comes from the cache) user, the user's groups, the case with its wijk, referring organisation and
+    # referrer, its parties with their landlord, the repeat signal, the mediators' assignments (the link that the
+    # mediators app includes), the conflict types, the events with their actor; the access record (one INSERT).
     with django_assert_num_queries(9):
         client.get(reverse("cases:detail", kwargs={"code": referred_case.code}))
