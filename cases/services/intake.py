@@ -35,10 +35,17 @@ class OutsideServiceArea(DomainError):
 # The service area -------------------------------------------------------------------------
 
 
+def service_area_neighbourhood(postcode: str, *, on: date | None = None) -> Neighbourhood | None:
+    """The wijk of ``postcode`` if it has joined the service by ``on`` (default today); else None."""
+    neighbourhood = neighbourhood_for_postcode(postcode) if postcode else None
+    if neighbourhood is not None and neighbourhood.in_service_area(on or timezone.localdate()):
+        return neighbourhood
+    return None
+
+
 def in_service_area(postcode: str, *, on: date | None = None) -> bool:
     """True when ``postcode`` lies in a wijk that has joined the service by ``on`` (default today)."""
-    neighbourhood = neighbourhood_for_postcode(postcode) if postcode else None
-    return neighbourhood is not None and neighbourhood.in_service_area(on or timezone.localdate())
+    return service_area_neighbourhood(postcode, on=on) is not None
 
 
 def service_area_names(*, on: date | None = None) -> list[str]:
@@ -78,8 +85,8 @@ def _ensure_in_service_area(postcode: str) -> Neighbourhood:
     The forms say this more helpfully; here it guards every other way in. The wijk found is
     handed to create_case, which would otherwise look the postcode up again.
     """
-    neighbourhood = neighbourhood_for_postcode(postcode) if postcode else None
-    if neighbourhood is None or not neighbourhood.in_service_area(timezone.localdate()):
+    neighbourhood = service_area_neighbourhood(postcode)
+    if neighbourhood is None:
         raise OutsideServiceArea(_("The address of the conflict is outside the service area."))
     return neighbourhood
 
