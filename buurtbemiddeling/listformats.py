@@ -105,6 +105,12 @@ class ListDates:
             return dateformat.format(value, format_string)
         return "".join([part if isinstance(part, str) else part(value) for part in parts])
 
+    def weekday_and_day(self, value: datetime.date | datetime.datetime, *, with_time: bool = False) -> str:
+        """``{{ value|date:"D" }} {{ value|date:"MONTH_DAY_FORMAT" }}``, and with ``with_time``
+        ``, {{ value|time:"H:i" }}``: how lists show a deadline, a meeting or a follow-up date."""
+        day = f"{self.format(value, 'D')} {self.format(value, 'MONTH_DAY_FORMAT')}"
+        return f"{day}, {self.format(value, 'H:i')}" if with_time else day
+
     def iso(self, value: datetime.datetime | None) -> str:
         if value is None:
             return ""

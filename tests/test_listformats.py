@@ -33,6 +33,18 @@ def test_it_formats_dates_as_the_date_filter_does(language):
                 assert dates.format(value, format_name) == expected, (format_name, value)
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_writes_a_weekday_and_day_as_the_list_templates_did(language):
+    with_time = Template('{{ value|date:"D" }} {{ value|date:"MONTH_DAY_FORMAT" }}, {{ value|time:"H:i" }}')
+    without = Template('{{ value|date:"D" }} {{ value|date:"MONTH_DAY_FORMAT" }}')
+    with translation.override(language), timezone.override("Europe/Amsterdam"):
+        dates = ListDates()
+        for value in MOMENTS:
+            assert dates.weekday_and_day(value, with_time=True) == with_time.render(Context({"value": value}))
+        day = date(2026, 11, 27)
+        assert dates.weekday_and_day(day) == without.render(Context({"value": day}))
+
+
 def test_it_falls_back_to_django_for_other_format_characters():
     with translation.override("nl"):
         value = MOMENTS[5]

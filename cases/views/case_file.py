@@ -36,8 +36,6 @@ def with_intake_deadlines(cases, *, now=None) -> list[dict]:
     for row in rows:
         received_at = row["received_at"]
         deadline = workdays.intake_deadline(received_at)
-        # As {{ deadline|date:"D" }} {{ deadline|date:"MONTH_DAY_FORMAT" }}, {{ deadline|time:"H:i" }}
-        weekday, day, hour = (dates.format(deadline, name) for name in ("D", "MONTH_DAY_FORMAT", "H:i"))
         row |= {
             "deadline": deadline,
             "overdue": deadline <= now,
@@ -47,7 +45,7 @@ def with_intake_deadlines(cases, *, now=None) -> list[dict]:
             "received_iso": dates.iso(received_at),
             "received_display": dates.format(received_at, "SHORT_DATETIME_FORMAT"),
             "deadline_iso": dates.iso(deadline),
-            "deadline_display": f"{weekday} {day}, {hour}",
+            "deadline_display": dates.weekday_and_day(deadline, with_time=True),
         }
     return rows
 

@@ -100,14 +100,11 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
         # As {{ case.get_outcome_display|default:case.get_status_display }}
         case.outcome_or_status_label = outcomes.get(case.outcome, case.outcome) or case.status_label
         if case.next_meeting_at:
-            # As {{ at|date:"D" }} {{ at|date:"MONTH_DAY_FORMAT" }}, {{ at|time:"H:i" }}
-            weekday, day, hour = (dates.format(case.next_meeting_at, f) for f in ("D", "MONTH_DAY_FORMAT", "H:i"))
             case.next_meeting_iso = dates.iso(case.next_meeting_at)
-            case.next_meeting_display = f"{weekday} {day}, {hour}"
+            case.next_meeting_display = dates.weekday_and_day(case.next_meeting_at, with_time=True)
         if case.next_follow_up_on:
-            weekday, day = (dates.format(case.next_follow_up_on, f) for f in ("D", "MONTH_DAY_FORMAT"))
             case.next_follow_up_iso = dates.format(case.next_follow_up_on, "Y-m-d")
-            case.next_follow_up_display = f"{weekday} {day}"
+            case.next_follow_up_display = dates.weekday_and_day(case.next_follow_up_on)
         if case.closed_at:
             case.closed_iso = dates.iso(case.closed_at)
             case.closed_display = dates.format(case.closed_at, "SHORT_DATE_FORMAT")
