@@ -141,7 +141,7 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def installed_tables(using: str = DEFAULT_DB_ALIAS) -> set[str]:
-    """The tables that carry the bump trigger(s) now (for the coverage test and `readyz`-like checks)."""
+    """The tables that carry the bump trigger(s) now (the coverage test reads it)."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
