@@ -13,18 +13,23 @@ class Role(models.TextChoices):
     STEERING_GROUP = "steering_group", _("Steering group")
 
 
+# The user's group names, set on the user object: by the authentication backend, which loads them with the
+# user of a session (accounts.backends), or by has_role at the first check of any other user object.
+ROLE_NAMES_ATTRIBUTE = "_role_names"
+
+
 def has_role(user, role: Role) -> bool:
     """True when an active, logged-in user belongs to the role's group.
 
-    The group names are read once per request object and cached on the user,
-    so navigation and guards do not query for every check.
+    The group names are read once per user object and kept on it, so navigation and guards do not
+    query for every check; the user of a request comes with them (accounts.backends).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    names = getattr(user, "_role_names", None)
+    names = getattr(user, ROLE_NAMES_ATTRIBUTE, None)
     if names is None:
         names = set(user.groups.values_list("name", flat=True))
-        user._role_names = names
+        setattr(user, ROLE_NAMES_ATTRIBUTE, names)
     return role.value in names
 
 

@@ -414,16 +414,16 @@ def test_lists_do_not_query_per_row(client, django_assert_num_queries, referrer,
         factories.AssignmentFactory(case=case, mediator=referred_case.assignments.get().mediator)
 
     client.force_login(referrer)
-    # (the session comes from the cache) user, the user's groups (cached for the request), the count for the paginator,
+    # (the session comes from the cache) user with groups, the count for the paginator,
     # the page of cases with their latest milestone.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("cases:referrals"))
     assert response.content.decode().count("OH-") == 3
 
     client.force_login(assigned_mediator)
-    # (the session comes from the cache) user, the user's groups (cached for the request), the cases with their wijk,
+    # (the session comes from the cache) user with groups, the cases with their wijk,
     # next meeting and nazorg date, the count of proposals waiting for an answer.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("mediators:home"))
     assert response.content.decode().count("Roombeek") == 3
 

@@ -125,9 +125,9 @@ def test_the_pool_lists_query_count_is_constant(client, coordinator, neighbourho
         factories.AssignmentFactory(mediator=mediator, status=Assignment.Status.ACCEPTED)
     client.force_login(coordinator)
     client.get(reverse("mediators:pool"))
-    # (the session comes from the cache) user, groups; the page count; the mediators with their users, counts and
+    # (the session comes from the cache) user with groups; the page count; the mediators with their users, counts and
     # training hours; their weekly availability; their current and coming absences.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("mediators:pool"))
     html = response.content.decode()
     assert html.count("afwezig tot en met") == 8
@@ -143,9 +143,9 @@ def test_a_mediators_page_shows_everything_the_coordinator_keeps(client, coordin
     client.force_login(coordinator)
     url = reverse("mediators:mediator_detail", args=[lead.code])
     client.get(url)
-    # (the session comes from the cache) user, groups; the mediator with user and counts; availability; training;
+    # (the session comes from the cache) user with groups; the mediator with user and counts; availability; training;
     # open assignments with their cases; coming and earlier absences.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     html = response.content.decode()
     assert "18 uur basistraining vastgelegd" in html

@@ -123,10 +123,10 @@ def test_the_matching_pages_query_count_does_not_grow_with_the_pool(
         client.force_login(coordinator)
         url = reverse("mediators:case_matching", args=[matching_case.code])
         client.get(url)  # warm the content-type and other per-process caches
-        # (the session comes from the cache) user, groups, the case with its wijk (guard); parties, assignments,
+        # (the session comes from the cache) user with groups, the case with its wijk (guard); parties, assignments,
         # mediators with their counts, availability, absences, postcode areas (selectors.matching_input); the access
         # record (one INSERT).
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             response = client.get(url)
         return response
 
@@ -144,8 +144,9 @@ def test_the_queues_query_count_is_constant(client, coordinator, neighbourhoods,
         make_matching_case(neighbourhoods)
     client.force_login(coordinator)
     client.get(reverse("mediators:matching_queue"))
-    # (the session comes from the cache) user, groups, the page count, the cases with their wijk and assignment counts.
-    with django_assert_num_queries(4):
+    # (the session comes from the cache) user with groups, the page count, the cases with their wijk and assignment
+    # counts.
+    with django_assert_num_queries(3):
         response = client.get(reverse("mediators:matching_queue"))
     assert response.content.decode().count("bemiddelaar nodig") == 5
 
@@ -263,9 +264,9 @@ def test_my_proposals_query_count_is_constant(client, neighbourhoods, coordinato
     services.decline_proposal(assignment=assignment, reason="Geen tijd", actor=lead.user)
     client.force_login(lead.user)
     client.get(reverse("mediators:my_proposals"))
-    # (the session comes from the cache) user, groups; open proposals with case and wijk, their conflict types, their
-    # parties' languages; the same three for the answered ones.
-    with django_assert_num_queries(8):
+    # (the session comes from the cache) user with groups; open proposals with case and wijk, their conflict types,
+    # their parties' languages; the same three for the answered ones.
+    with django_assert_num_queries(7):
         response = client.get(reverse("mediators:my_proposals"))
     assert response.content.decode().count("Aannemen of afslaan") == 4
 
@@ -275,9 +276,9 @@ def test_the_proposal_page_query_count(client, proposed, django_assert_num_queri
     client.force_login(lead_assignment.mediator.user)
     url = reverse("mediators:proposal", args=[lead_assignment.code])
     client.get(url)
-    # (the session comes from the cache) user, groups; the proposal with case and wijk, conflict types, parties'
+    # (the session comes from the cache) user with groups; the proposal with case and wijk, conflict types, parties'
     # languages; the access record (one INSERT).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
 
 

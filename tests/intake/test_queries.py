@@ -32,9 +32,9 @@ def make_new_cases(count, *, organisation=None):
 def test_the_triage_queue(client, django_assert_num_queries, coordinator, organisation, count):
     make_new_cases(count, organisation=organisation)
     client.force_login(coordinator)
-    # (the session comes from the cache) user, the user's groups, the count for the paginator, the page of cases with
+    # (the session comes from the cache) user with groups, the count for the paginator, the page of cases with
     # their wijk and referring organisation.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("cases:triage"))
     assert response.content.decode().count("REF-") == 0  # the queue shows no references
     assert response.content.decode().count("intake-starten/") == count
@@ -44,10 +44,10 @@ def test_the_triage_queue(client, django_assert_num_queries, coordinator, organi
 def test_the_coordinator_home(client, django_assert_num_queries, coordinator, count):
     make_new_cases(count)
     client.force_login(coordinator)
-    # (the session comes from the cache) user, the user's groups, the first ten of the queue, the count of the queue,
+    # (the session comes from the cache) user with groups, the first ten of the queue, the count of the queue,
     # the count of failed notifications, and the matching panel (cases in matching with their
     # free slots, new volunteer applications).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("cases:coordinator_home"))
     assert response.content.decode().count("intake-starten/") == count
 
@@ -56,9 +56,9 @@ def test_the_coordinator_home(client, django_assert_num_queries, coordinator, co
 def test_my_referrals(client, django_assert_num_queries, referrer, organisation, count):
     make_new_cases(count, organisation=organisation)
     client.force_login(referrer)
-    # (the session comes from the cache) user, the user's groups, the count for the paginator, the page of cases with
+    # (the session comes from the cache) user with groups, the count for the paginator, the page of cases with
     # their latest milestone (a subquery, not a query per row).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("cases:referrals"))
     assert response.content.decode().count("REF-") == count
     assert response.content.decode().count("milestone-received") == count
@@ -69,8 +69,8 @@ def test_the_coordinators_case_page(client, django_assert_num_queries, coordinat
     for _ in range(events):
         factories.CaseEventFactory(case=referred_case)
     client.force_login(coordinator)
-    # (the session comes from the cache) user, the user's groups, the case with its wijk, referring organisation and
+    # (the session comes from the cache) user with groups, the case with its wijk, referring organisation and
     # referrer, its parties with their landlord, the repeat signal, the mediators' assignments (the link that the
     # mediators app includes), the conflict types, the events with their actor; the access record (one INSERT).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("cases:detail", kwargs={"code": referred_case.code}))

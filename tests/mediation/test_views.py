@@ -139,10 +139,10 @@ def _cases_for(mediator, count):
 def test_my_cases_takes_the_same_queries_however_many_cases(client, django_assert_num_queries, frozen, lead, count):
     _cases_for(lead, count)
     client.force_login(lead.user)
-    # (the session comes from the cache) user, the user's groups (cached for the request), the cases with their wijk,
+    # (the session comes from the cache) user with groups, the cases with their wijk,
     # next meeting and next nazorg date (subqueries, not a query per case), and the count of proposals waiting for an
     # answer (the proposals part of the page).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("mediators:home"))
     assert response.content.decode().count("Volgend gesprek") == count
 
@@ -164,10 +164,10 @@ def test_the_case_page_takes_the_same_queries_however_full(
 ):
     _busy_case(case, lead, frozen, meetings=meetings)
     client.force_login(lead.user)
-    # (the session comes from the cache) user, groups; the case with its wijk (guard); its assignments with mediators;
-    # meetings; their mediators (prefetch); agreements; their items (prefetch); conflict types; parties; events with
-    # actors; the access record (one INSERT).
-    with django_assert_num_queries(12):
+    # (the session comes from the cache) user with groups; the case with its wijk (guard); its assignments with
+    # mediators; meetings; their mediators (prefetch); agreements; their items (prefetch); conflict types; parties;
+    # events with actors; the access record (one INSERT).
+    with django_assert_num_queries(11):
         response = client.get(case_url(case))
     assert response.status_code == 200
     assert response.content.decode().count("Gezamenlijk bemiddelingsgesprek") >= meetings

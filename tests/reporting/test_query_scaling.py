@@ -46,19 +46,19 @@ def _report_queries() -> int:
 
 
 def _dashboard_expected() -> int:
-    # As test_dashboard: user; groups (the session comes from the cache); open by status; counts this month / last
+    # As test_dashboard: user with groups (the session comes from the cache); open by status; counts this month / last
     # year (and on PostgreSQL the 12 months' five-working-day share); closed and resolved; the lead time to first
     # contact; intake pairs (SQLite only); work queue (two statements on PostgreSQL, six queries on SQLite); form:
     # districts, neighbourhoods, organisations, conflict types; results (1); mediator workload (mediators with counts,
     # their availability, their coming absences).
     postgresql = connection.vendor == "postgresql"
-    return 2 + 1 + 1 + 1 + 1 + (0 if postgresql else 1) + (2 if postgresql else 6) + 4 + 1 + 3
+    return 1 + 1 + 1 + 1 + 1 + (0 if postgresql else 1) + (2 if postgresql else 6) + 4 + 1 + 3
 
 
 def _report_page_expected() -> int:
-    # As test_report_views: user; groups (the session comes from the cache); the report; the convenant options of the
-    # period form.
-    return 2 + _report_queries() + 1
+    # As test_report_views: user with groups (the session comes from the cache); the report; the convenant options of
+    # the period form.
+    return 1 + _report_queries() + 1
 
 
 def _add_cases(start: int, stop: int) -> None:

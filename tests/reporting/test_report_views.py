@@ -142,9 +142,9 @@ def _page_queries(client):
 def test_the_report_page_takes_the_same_queries_at_two_sizes(client, coordinator, year_2025):
     client.force_login(coordinator)
     client.get(URL)  # the first request after login saves the session: not what is measured
-    # user; the user's groups (roles), the session coming from the cache; the report (15 on PostgreSQL, 17 on SQLite:
+    # user with groups (roles), the session coming from the cache; the report (15 on PostgreSQL, 17 on SQLite:
     # see test_convenant_report); the convenant options of the period form.
-    expected = 2 + (15 if connection.vendor == "postgresql" else 17) + 1
+    expected = 1 + (15 if connection.vendor == "postgresql" else 17) + 1
     factories.CaseFactory.create_batch(1, channel="phone")
     assert _page_queries(client) == expected
     factories.CaseFactory.create_batch(50, channel="phone")

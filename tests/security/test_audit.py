@@ -502,11 +502,11 @@ def test_the_access_log_takes_the_same_queries_however_long(client, case, coordi
     client.force_login(coordinator)
     url = reverse("audit:case_access_log", kwargs={"code": case.code})
     client.get(url)
-    # (the session comes from the cache) user, groups; the case (guard); the count and the page of
+    # (the session comes from the cache) user with groups; the case (guard); the count and the page of
     # records with their users.
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert len(queries) == 5
+    assert len(queries) == 4
 
 
 def test_a_case_page_adds_exactly_one_insert_and_no_select(client, case, coordinator):
