@@ -15,7 +15,9 @@ it exists; a test checks that every covered table has them.
   commit, once per transaction (a transaction-local setting remembers it was done). The row lock
   on the generation row is thus the last lock a transaction takes and is held only while it
   commits: writers queue for it briefly but can never deadlock on it. TRUNCATE (tests' flush) has
-  a statement trigger of its own.
+  a statement trigger of its own. A consequence for migrations: PostgreSQL refuses to ALTER a table
+  whose rows the same transaction wrote ("pending trigger events"), so a data migration and a schema
+  change of the same table go in two migrations (mediators 0006 and 0007 do).
 - SQLite (the embedded default): row triggers; SQLite has one writer at a time anyway.
 
 Reading: ``current()`` is one primary-key SELECT. Inside a transaction it returns None, and

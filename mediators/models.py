@@ -243,6 +243,10 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # When the case was closed and this assignment completed (cases.services.meetings.close_case); cleared
+    # when a reopened case gives the assignment back. "Mijn zaken" lists completed assignments only for the
+    # reopen window, and finds them by this date instead of reading the mediator's whole history.
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
     decline_reason = models.TextField(_("reason for declining"), max_length=1000, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -260,11 +264,20 @@ class Assignment(models.Model):
                 name="assignment_one_active_per_role",
             ),
             models.CheckConstraint(condition=Q(role__in=["lead", "co"]), name="assignment_role_valid"),
+            # A completed assignment knows when; no other one has a date of completion.
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_at__isnull=False)
+                | (~Q(status="completed") & Q(completed_at__isnull=True)),
+                name="assignment_completed_at_iff_completed",
+            ),
         ]
         indexes = [
-            # Covering the case: "Mijn zaken" reads a mediator's whole assignment history (hundreds of
-            # rows after a few years) for the case ids, from the index alone.
-            models.Index(fields=["mediator", "status"], include=["case"], name="assignment_mediator_cover_idx"),
+            # Covering the case: a mediator's cases by status from the index alone (the guard of the case
+            # pages, Case.objects.visible_to), and "Mijn zaken": the accepted assignments and those completed
+            # within the reopen window, one range each instead of the mediator's whole history.
+            models.Index(
+                fields=["mediator", "status", "completed_at"], include=["case"], name="assignment_mediator_done_idx"
+            ),
             models.Index(fields=["status", "proposed_at"], name="assignment_status_proposed_idx"),
             # A mediator's assignments of this year (with_load's cases_this_year, per mediator on the
             # pool page, the matching page and the dashboard's workload): one index range instead of

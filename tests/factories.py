@@ -142,3 +142,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     role = Assignment.Role.LEAD
     status = Assignment.Status.ACCEPTED
     proposed_at = factory.LazyFunction(timezone.now)
+    # As close_case leaves it: completed when the case was closed.
+    completed_at = factory.LazyAttribute(
+        lambda o: (o.case.closed_at or timezone.now()) if o.status == Assignment.Status.COMPLETED else None
+    )

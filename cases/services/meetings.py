@@ -352,7 +352,7 @@ def close_case(*, case: Case, actor, outcome: str, text: str = "", now: datetime
         raise NotAllowed(_("Only the coordinator or the lead mediator can close a case."))
     change_status(case=case, new_status=Status.CLOSED, actor=actor, outcome=outcome, text=text.strip(), at=now)
     completed = Assignment.objects.filter(case=case, status=Assignment.Status.ACCEPTED).update(
-        status=Assignment.Status.COMPLETED
+        status=Assignment.Status.COMPLETED, completed_at=now
     )
     withdrawn = Assignment.objects.filter(case=case, status=Assignment.Status.PROPOSED).update(
         status=Assignment.Status.WITHDRAWN, answered_at=now
@@ -413,7 +413,7 @@ def reopen_case(*, case: Case, actor, reason: str, now: datetime | None = None) 
         restored_roles.add(assignment.role)
         restored.append(assignment.pk)
     if restored:
-        Assignment.objects.filter(pk__in=restored).update(status=Assignment.Status.ACCEPTED)
+        Assignment.objects.filter(pk__in=restored).update(status=Assignment.Status.ACCEPTED, completed_at=None)
     with translation.override(settings.LANGUAGE_CODE):
         if restored:
             text = ngettext(

@@ -1134,6 +1134,7 @@ class _History:
         for assignment in self.assignments:
             if assignment.status == Assignment.Status.ACCEPTED and not self.is_open:
                 assignment.status = Assignment.Status.COMPLETED
+                assignment.completed_at = self.case.closed_at
 
     def _from_new(self, new: str, outcome: str) -> None:
         clock = self.clock
