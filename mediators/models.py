@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Language
@@ -287,6 +288,15 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_role_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The date of completion follows the status (assignment_completed_at_iff_completed), also when a
+        # coordinator corrects a status in the admin; closing a case sets it in cases.services.
+        if self.status != self.Status.COMPLETED:
+            self.completed_at = None
+        elif self.completed_at is None:
+            self.completed_at = timezone.now()
 
     @property
     def answer_by(self) -> datetime:

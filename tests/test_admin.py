@@ -279,6 +279,23 @@ def test_two_new_active_leads_on_one_case_are_a_form_error_not_a_crash(superuser
 
 
 @pytest.mark.django_db
+def test_a_status_corrected_in_the_admin_brings_its_date_of_completion(superuser_client):
+    assignment = factories.AssignmentFactory(case=_case_with_conflict_types())
+    url = _url(Assignment, "change", assignment.pk)
+
+    data = _form_data(superuser_client.get(url), "assignment_form")
+    data["status"] = "completed"
+    assert superuser_client.post(url, data).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.COMPLETED and assignment.completed_at is not None
+
+    data["status"] = "accepted"
+    assert superuser_client.post(url, data).status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.completed_at) == (Assignment.Status.ACCEPTED, None)
+
+
+@pytest.mark.django_db
 def test_a_superuser_can_delete_a_case_with_its_timeline(superuser_client, everything):
     url = _url(Case, "delete", everything.pk)
     assert superuser_client.get(url).status_code == 200
