@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from buurtbemiddeling.roles import Role, has_role
 
@@ -37,12 +38,14 @@ def report_context(request: HttpRequest) -> dict:
 
 
 @any_role_required(Role.STEERING_GROUP)
+@require_safe
 def steering_home(request: HttpRequest) -> HttpResponse:
     """The steering group's landing page is the report itself."""
     return render(request, "partners/report.html", report_context(request))
 
 
 @any_role_required(*REPORT_ROLES)
+@require_safe
 def report(request: HttpRequest) -> HttpResponse:
     context = report_context(request)
     export = exports.export_response(request, context["report"], request.GET.get("format"))

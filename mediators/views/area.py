@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
@@ -125,6 +125,7 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
 
 
 @role_required(Role.MEDIATOR)
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cases = _with_list_strings(list(_my_cases(request.user, now=now)))
@@ -434,6 +435,7 @@ def _own_mediator(request) -> Mediator:
 
 @never_cache
 @role_required(Role.MEDIATOR)
+@require_safe
 def calendar_page(request: HttpRequest) -> HttpResponse:
     mediator = _own_mediator(request)
     # The address the mediator is using now, so that the link works wherever the app is served.
@@ -458,6 +460,7 @@ def renew_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No login: calendar apps cannot log in. The unguessable token is the key (see mediators.calendar)."""
     mediator = calendar.mediator_for_token(token)

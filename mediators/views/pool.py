@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
@@ -47,6 +47,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 @never_cache
 @role_required(Role.COORDINATOR)
+@require_safe
 def pool(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", CURRENT)
     if status not in FILTERS:
@@ -102,6 +103,7 @@ def _load_mediator(request, code) -> Mediator:
 
 @never_cache
 @role_required(Role.COORDINATOR)
+@require_safe
 def mediator_detail(request: HttpRequest, code) -> HttpResponse:
     mediator = _load_mediator(request, code)
     return render(request, "mediators/pool/mediator_detail.html", _detail_context(mediator, today=timezone.localdate()))

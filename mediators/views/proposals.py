@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
@@ -39,6 +39,7 @@ TOP_CANDIDATES = 10
 
 @never_cache
 @role_required(Role.COORDINATOR)
+@require_safe
 def matching_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting for a duo, oldest first: free roles, proposals waiting for an answer."""
     page = Paginator(selectors.matching_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -123,6 +124,7 @@ def _with_summaries(assignments) -> list[tuple[Assignment, selectors.AnonymousSu
 
 @never_cache
 @role_required(Role.MEDIATOR)
+@require_safe
 def my_proposals(request: HttpRequest) -> HttpResponse:
     """ "Mijn voorstellen": open proposals first, then the last answered ones."""
     mine = Assignment.objects.of_user(request.user).with_anonymous_summary()
@@ -156,6 +158,7 @@ def _proposal_page(request, assignment, *, form=None, status=200) -> HttpRespons
 
 @never_cache
 @login_required
+@require_safe
 def proposal_detail(request: HttpRequest, code) -> HttpResponse:
     return _proposal_page(request, get_assignment_for_mediator(request.user, code))
 

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from buurtbemiddeling import ratelimit
 from buurtbemiddeling.decorators import role_required
@@ -60,12 +60,14 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(request, "mediators/recruitment/apply.html", {"form": form})
 
 
+@require_safe
 def apply_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "mediators/recruitment/apply_thanks.html")
 
 
 @never_cache
 @role_required(Role.COORDINATOR)
+@require_safe
 def applications(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", OPEN)
     if status != OPEN and status not in VolunteerApplication.Status.values:
@@ -105,6 +107,7 @@ def _detail(request, application, *, status_form=None, accept_form=None, status=
 
 @never_cache
 @role_required(Role.COORDINATOR)
+@require_safe
 def application_detail(request: HttpRequest, code) -> HttpResponse:
     return _detail(request, get_application_for_coordinator(request.user, code))
 
