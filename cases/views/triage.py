@@ -9,7 +9,6 @@ the case page again with the errors next to the fields, a transition the case no
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
+from buurtbemiddeling.pagination import page_with_count
 from buurtbemiddeling.roles import Role
 
 from ..access import get_case_for_user
@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 @role_required(Role.COORDINATOR)
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Case.objects.for_triage(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_with_count(Case.objects.for_triage(), PAGE_SIZE, request.GET.get("page"))
     return render(request, "cases/triage_queue.html", {"page": page, "queue": with_intake_deadlines(page)})
 
 
