@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 
 TOTAL = "paginator_total"
+MAX_PAGE_NUMBER = 2**31
 
 
 def page_with_count(queryset: QuerySet, per_page: int, number) -> Page:
@@ -23,7 +24,8 @@ def page_with_count(queryset: QuerySet, per_page: int, number) -> Page:
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 0
-    if wanted < 1:
+    # Past any real list, and an OFFSET the database would refuse: Django's answer (its last page).
+    if not 1 <= wanted <= MAX_PAGE_NUMBER:
         return paginator.get_page(number)
     offset = (wanted - 1) * per_page
     rows = list(queryset.annotate(**{TOTAL: Subquery(_count_of(queryset))})[offset : offset + per_page])

@@ -27,7 +27,9 @@ def seven(db):
     return Case.objects.order_by("number")
 
 
-@pytest.mark.parametrize("number", [None, "1", "2", "3", 3, "4", "999", "0", "-1", "abc", "", "2.5"])
+@pytest.mark.parametrize(
+    "number", [None, "1", "2", "3", 3, "4", "999", "0", "-1", "abc", "", "2.5", "99999999999999999999", "1e3"]
+)
 @pytest.mark.parametrize("as_dicts", [True, False])
 def test_every_page_number_gets_what_get_page_gives(seven, number, as_dicts):
     queryset = seven.values("number") if as_dicts else seven
