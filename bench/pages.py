@@ -120,6 +120,7 @@ def login_session(user) -> str:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     now = int(time.time())
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    # The backend that logs users in (the last; axes' first one only refuses locked-out logins).
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[SESSION_LOGIN_AT] = now
