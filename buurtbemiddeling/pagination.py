@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.db.models import Func, IntegerField, QuerySet, Subquery
 
 TOTAL = "paginator_total"
 MAX_PAGE_NUMBER = 2**31
@@ -38,12 +38,10 @@ def page_with_count(queryset: QuerySet, per_page: int, number) -> Page:
 
 
 def _count_of(queryset: QuerySet) -> QuerySet:
-    """``SELECT COUNT(pk) FROM ... WHERE ...`` of ``queryset``, without its ordering, as a subquery.
+    """``SELECT COUNT(*) FROM ... WHERE ...`` of ``queryset``, without its ordering, as a subquery.
 
-    A plain function, not an aggregate, so that Django adds no GROUP BY: one row, the count.
+    A plain function, not an aggregate, so that Django adds no GROUP BY: one row, the count. COUNT(*)
+    rather than COUNT(pk): it reads no column, so the database may answer it from an index on the filter
+    alone.
     """
-    return (
-        queryset.order_by()
-        .annotate(**{TOTAL: Func(F("pk"), function="COUNT", output_field=IntegerField())})
-        .values(TOTAL)
-    )
+    return queryset.order_by().annotate(**{TOTAL: Func(template="COUNT(*)", output_field=IntegerField())}).values(TOTAL)
