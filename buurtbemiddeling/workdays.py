@@ -39,10 +39,11 @@ def add_working_days(start: datetime, days: int) -> datetime:
     local = timezone.localtime(start, zone)
     day, wall_clock = local.date(), local.time().replace(tzinfo=None)
     if not is_working_day(day):
-        while not is_working_day(day):
-            day += timedelta(days=1)
+        day += timedelta(days=7 - day.weekday())  # the next Monday
         wall_clock = time(0)
-    remaining = days
+    # Five working days from a working day are a calendar week: the same weekday a week on.
+    weeks, remaining = divmod(days, 5)
+    day += timedelta(weeks=weeks)
     while remaining:
         day += timedelta(days=1)
         if is_working_day(day):

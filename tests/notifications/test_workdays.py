@@ -79,3 +79,27 @@ def test_a_case_is_overdue_from_its_deadline_on(now, overdue):
     received = datetime(2026, 3, 2, 10, 0, tzinfo=AMS)
     with time_machine.travel(now.replace(tzinfo=AMS), tick=False):
         assert is_intake_overdue(received, timezone.now()) is overdue
+
+
+def _one_day_at_a_time(start: datetime, days: int) -> datetime:
+    """The definition, counted a day at a time: the reference for the week arithmetic."""
+    local = timezone.localtime(start, AMS)
+    day, wall_clock = local.date(), local.time().replace(tzinfo=None)
+    if day.weekday() >= 5:
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        wall_clock = datetime.min.time()
+    while days:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return datetime.combine(day, wall_clock, tzinfo=AMS)
+
+
+def test_whole_weeks_are_counted_as_the_definition_counts_them():
+    # Every five hours over three weeks around the change to summer time, 0 to 16 working days.
+    start = datetime(2026, 3, 16, 0, 30, tzinfo=AMS)
+    for step in range(0, 21 * 24, 5):
+        moment = start + timedelta(hours=step)
+        for days in range(17):
+            assert add_working_days(moment, days) == _one_day_at_a_time(moment, days), (moment, days)
