@@ -47,6 +47,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/buurtbemiddeling_benc
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 MEMORY_BUDGET_MB = 200
 MIN_SECONDS, MAX_SECONDS = 3, 120  # per round
+REWARM_SECONDS = 1  # before each round after the first
 HOST = "127.0.0.1"
 
 
@@ -292,6 +293,10 @@ def measure(args, port: int, prepared: dict, pages, run_id: str) -> dict[str, li
             warmup = run_wrk(args, port, page, path, cookie, body, args.warmup, f"{run_id}w")
             rate = warmup["requests"] / max(warmup["duration_us"] / 1e6, 0.001)
             seconds[page.name] = min(MAX_SECONDS, max(MIN_SECONDS, math.ceil(per_round / max(rate, 0.1))))
+        else:
+            # The other pages ran in between: a second of this one again, not measured, as the first
+            # round had its warm-up just before it.
+            run_wrk(args, port, page, path, cookie, body, REWARM_SECONDS, f"{run_id}w{number}")
         result = run_wrk(args, port, page, path, cookie, body, seconds[page.name], f"{run_id}r{number}")
         results[page.name].append(result)
         latency = result["latency_us"]
