@@ -2,7 +2,7 @@
 
 The triage queue is the coordinator's most opened list. As a template loop its rows took about 30 µs
 each (some twenty variables, four conditions and five repeated column labels per row), 0.75 ms of a
-25-row page whose whole budget is about 6 ms (issue 9); formatted here they take about 9 µs. The rows
+25-row page whose whole budget is about 6 ms (issue 9); formatted here they take about 6 µs. The rows
 come ready from cases.views.case_file.with_intake_deadlines; every value is escaped here as the
 template engine would, with the standard library's html.escape that django.utils.html.escape wraps (its
 check for lazy arguments cost more than the escaping: some 250 calls per page).
