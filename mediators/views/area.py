@@ -67,9 +67,8 @@ def _my_cases(user, *, now):
     # cases the mediator completed over the years, where checking every one of them took a millisecond
     # after a few years. Accepted and completed assignments are what opens a case to its mediator
     # (Case.objects.visible_to), so these cases are visible to the user by construction.
-    mediator = Mediator.objects.filter(user=user).values("pk")[:1]
     listed = (
-        Assignment.objects.filter(mediator=Subquery(mediator))
+        Assignment.objects.of_user(user)
         .filter(
             Q(status=Assignment.Status.ACCEPTED) | Q(status=Assignment.Status.COMPLETED, completed_at__gte=recently)
         )
