@@ -2,9 +2,10 @@
 
 Devices are django-otp's: one TOTPDevice (the authenticator app) and one StaticDevice holding the
 backup codes. Whether a session still owes its second step is kept in the session itself (one key,
-set at every login), so the middleware decides without a database query on every request; the
-verified device is also recorded the django-otp way (``django_otp.login``), so
-``request.user.is_verified()`` holds as well.
+set at every login), so the middleware decides without a database query on every request. The
+verified device is also recorded the django-otp way (``django_otp.login``: its id in the session), but
+django-otp's OTPMiddleware is not installed: it would look that device up on every request to offer
+``request.user.is_verified()``, which nothing here uses; the session state is the gate.
 
 Secrets and codes are never logged: not the TOTP key, not a code a user typed, not a backup code.
 """

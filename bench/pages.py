@@ -126,7 +126,7 @@ def login_session(user) -> str:
     store[SESSION_LOGIN_AT] = now
     store[SESSION_LAST_SEEN] = now
     # Two-step verification as the verification page leaves it (accounts.services.mark_verified):
-    # the django-otp device id, so OTPMiddleware does its real per-request device lookup.
+    # the state, and the django-otp device id beside it.
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from accounts import services as two_step

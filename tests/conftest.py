@@ -43,9 +43,8 @@ def _force_login_passes_two_step_verification(request, monkeypatch):
     Coordinators and admin users must give a code from their app after the password
     (accounts.middleware); without this, every test that force-logs-in such a user would meet the
     verification page instead of the page it tests. It marks the session verified the way the
-    verification page does (accounts.services.SESSION_STATE), but without a django-otp device id:
-    that would add OTPMiddleware's device lookup to every request and shift the pinned query counts,
-    which measure the page's own queries.
+    verification page does (accounts.services.SESSION_STATE), without the django-otp device id that
+    page also records (nothing reads it on later requests: OTPMiddleware is not installed).
 
     A test that checks two-step verification itself opts out with ``@pytest.mark.two_factor``.
     Logging in through the login form (client.post to /login/) is never affected.

@@ -54,8 +54,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Marks request.user verified when the session passed two-step verification (django_otp.login).
-    "django_otp.middleware.OTPMiddleware",
+    # No django_otp.middleware.OTPMiddleware: whether a session passed its second step is kept in the
+    # session (accounts.services.SESSION_STATE, checked by TwoStepVerificationMiddleware below). That
+    # middleware only added user.is_verified(), which nothing here reads, for a device query per request.
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and too-old sessions, and those of deactivated users (needs auth and messages).
     "buurtbemiddeling.middleware.SessionLifetimeMiddleware",

@@ -24,8 +24,9 @@ from bench.pages import PAGES, count_queries, find_targets
 # the lead time it shows (one query on SQLite instead of four) and counts closed and resolved
 # cases apart from the received ones, so that each count reads one covering index.
 # Every logged-in page loads its user with the user's groups (roles) in one query
-# (accounts.backends). The coordinator's pages include django-otp's lookup of the verified device
-# (one query), and the case page its access record (one INSERT). The triage queue's page carries the
+# (accounts.backends). Whether the session passed its second step is read from the session, not
+# from django-otp's device table (no OTPMiddleware: one query less on every coordinator page). The
+# case page includes its access record (one INSERT). The triage queue's page carries the
 # queue's length on each row (buurtbemiddeling.pagination): no COUNT query of its own.
 # The referral POST (15, was 24): the view's organisations and earlier referral, the form's conflict
 # types and postcode, the service's membership and postcode (the service area guard, whose wijk
@@ -39,19 +40,19 @@ from bench.pages import PAGES, count_queries, find_targets
 # first by full_clean (cases.services.lifecycle.create_case).
 # These counts are taken inside the test's transaction, where nothing is cached
 # (buurtbemiddeling.generation): they are the pages computed afresh. Under the bench, with committed
-# data, the report reads its figures from the cache: 4 queries (user with groups, OTP device, the
-# generation, the period form's convenants) instead of 18 (tests/reporting/test_report_cache.py).
+# data, the report reads its figures from the cache: 3 queries (user with groups, the generation,
+# the period form's convenants) instead of 17 (tests/reporting/test_report_cache.py).
 # The dashboard's work queue is two statements on PostgreSQL (six queries on SQLite): what depends
 # on the data and the date, what depends on the time or on notifications. That first part, the key
 # figures, the mediator workload and the filter choices are cached together under the data
 # generation; inside a test's transaction there is none, so they are counted here as computed
-# (19 -> 16 on PostgreSQL). Served from the cache, the dashboard costs 4: user with groups, OTP
-# device, the generation, the queue's per-request statement.
+# (19 -> 16 on PostgreSQL). Served from the cache, the dashboard costs 3: user with groups, the
+# generation, the queue's per-request statement.
 # Every logged-in page reads its session from the cache (SESSION_ENGINE cached_db), not the database.
-COMMON = {"healthz": 0, "triage_queue": 3, "mediator_case_list": 3, "case_page": 9, "referral_post": 15}
+COMMON = {"healthz": 0, "triage_queue": 2, "mediator_case_list": 3, "case_page": 8, "referral_post": 15}
 PINS = {
-    "postgresql": COMMON | {"dashboard": 15, "report_3_years": 18},
-    "sqlite": COMMON | {"dashboard": 20, "report_3_years": 20},
+    "postgresql": COMMON | {"dashboard": 14, "report_3_years": 17},
+    "sqlite": COMMON | {"dashboard": 19, "report_3_years": 19},
 }
 
 

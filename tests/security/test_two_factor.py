@@ -199,6 +199,20 @@ def test_the_code_from_the_app_verifies_the_session(client, coordinator):
     assert client.session["otp_device_id"] == device.persistent_id
 
 
+def test_a_verified_session_is_let_through_by_its_state_without_a_device_query(client, coordinator):
+    """The gate is the session's state: later pages do not look the device up again (no OTPMiddleware)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    device = give_device(coordinator)
+    log_in(client, coordinator)
+    assert client.post(VERIFY, {"code": current_code(device)}).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/zaken/coordinatie/").status_code == 200
+    assert queries.captured_queries, "the page ran no query at all: the capture is not measuring it"
+    assert not [query for query in queries.captured_queries if TOTPDevice._meta.db_table in query["sql"]]
+
+
 def test_a_used_code_cannot_be_replayed_in_another_session(client, coordinator):
     from django.test import Client
 
