@@ -97,7 +97,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.get_url("REDIS_URL", schemes={"redis", "rediss"})
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, reusing its redis client (buurtbemiddeling.cache).
+    CACHES = {"default": {"BACKEND": "buurtbemiddeling.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared by web, worker and beat processes on one machine, unlike locmem.
     CACHES = {
