@@ -71,6 +71,10 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# psycopg's own default: a statement is prepared at its fifth run on a connection.
+PREPARE_THRESHOLD = 5
+
+
 def get_database(name: str, default_sqlite_path) -> dict:
     """Parse DATABASE_URL; without it, SQLite at ``default_sqlite_path``."""
     raw = os.environ.get(name)
@@ -103,6 +107,16 @@ def get_database(name: str, default_sqlite_path) -> dict:
         except ValueError:
             raise ImproperlyConfigured(f"{name} has an invalid port.") from None
         config["ENGINE"] = "django.db.backends.postgresql"
+        if get_bool("DATABASE_PREPARED_STATEMENTS", True):
+            # Parameters bound by the server (psycopg's server-side binding) rather than written into the
+            # SQL text, so that psycopg prepares a statement it has run PREPARE_THRESHOLD times on this
+            # connection: PostgreSQL then skips planning it again, which cost more than executing many of
+            # our page queries (0.5 ms of 1 ms for the triage queue's). Django leaves both off because
+            # PgBouncer in transaction mode before 1.21 cannot keep prepared statements: set
+            # DATABASE_PREPARED_STATEMENTS=false behind one.
+            config.setdefault("OPTIONS", {}).update(
+                {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
+            )
     config.setdefault("CONN_MAX_AGE", 60)
     config["CONN_HEALTH_CHECKS"] = True
     return config

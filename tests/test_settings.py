@@ -121,6 +121,19 @@ class TestReaders:
             "bb",
         )
 
+    def test_postgres_statements_are_prepared_unless_switched_off(self, monkeypatch):
+        monkeypatch.setenv("SOME_DB", "postgres://bb:geheim@db.internal:5433/bemiddeling")
+        monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+        assert env.get_database("SOME_DB", "/tmp/x.sqlite3")["OPTIONS"] == {
+            "server_side_binding": True,
+            "prepare_threshold": env.PREPARE_THRESHOLD,
+        }
+        monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+        assert "server_side_binding" not in env.get_database("SOME_DB", "/tmp/x.sqlite3").get("OPTIONS", {})
+        monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "sometimes")
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARED_STATEMENTS"):
+            env.get_database("SOME_DB", "/tmp/x.sqlite3")
+
     def test_no_database_url_is_sqlite(self, monkeypatch):
         monkeypatch.delenv("SOME_DB", raising=False)
         assert env.get_database("SOME_DB", "/tmp/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
