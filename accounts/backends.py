@@ -1,4 +1,4 @@
-"""The authentication backend: Django's ModelBackend, with the user's roles loaded in the same query."""
+"""The authentication backend: Django's ModelBackend, with the user's roles and mediator loaded in the same query."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import F
 
-from buurtbemiddeling.roles import ROLE_NAMES_ATTRIBUTE
+from buurtbemiddeling.roles import MEDIATOR_PK_ATTRIBUTE, ROLE_NAMES_ATTRIBUTE
 
 
 class ModelBackendWithRoles(ModelBackend):
@@ -14,14 +14,21 @@ class ModelBackendWithRoles(ModelBackend):
 
     Every page for a logged-in user asks for the roles (navigation, guards), which would otherwise be a
     second query per request (buurtbemiddeling.roles.has_role). A LEFT JOIN gives one row per group, at
-    most one per role; a user without groups gives one row with no name.
+    most one per role; a user without groups gives one row with no name. The pk of their mediator record
+    (one-to-one: no more rows) comes along too, for the mediator's pages, which select their assignments
+    by it (mediators.querysets.AssignmentQuerySet.of_user).
     """
 
     def get_user(self, user_id):
         user_model = get_user_model()
-        rows = list(user_model._default_manager.filter(pk=user_id).annotate(_group_name=F("groups__name")).order_by())
+        rows = list(
+            user_model._default_manager.filter(pk=user_id)
+            .annotate(_group_name=F("groups__name"), _mediator_pk_loaded=F("mediator__pk"))
+            .order_by()
+        )
         if not rows:
             return None
         user = rows[0]
         setattr(user, ROLE_NAMES_ATTRIBUTE, {row._group_name for row in rows if row._group_name is not None})
+        setattr(user, MEDIATOR_PK_ATTRIBUTE, user._mediator_pk_loaded)
         return user if self.user_can_authenticate(user) else None

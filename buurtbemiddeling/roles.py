@@ -16,6 +16,9 @@ class Role(models.TextChoices):
 # The user's group names, set on the user object: by the authentication backend, which loads them with the
 # user of a session (accounts.backends), or by has_role at the first check of any other user object.
 ROLE_NAMES_ATTRIBUTE = "_role_names"
+# The pk of the user's mediator record (None: not a mediator), set by the same backend with the user of a
+# session; mediators.querysets.AssignmentQuerySet.of_user reads it instead of looking the mediator up.
+MEDIATOR_PK_ATTRIBUTE = "_mediator_pk"
 
 
 def has_role(user, role: Role) -> bool:

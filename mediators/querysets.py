@@ -9,6 +9,10 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from buurtbemiddeling.roles import MEDIATOR_PK_ATTRIBUTE
+
+_NOT_LOADED = object()
+
 
 def start_of_year(today: date) -> datetime:
     return timezone.make_aware(datetime.combine(today.replace(month=1, day=1), time.min))
@@ -99,12 +103,20 @@ class AssignmentQuerySet(models.QuerySet):
     def of_user(self, user):
         """The assignments of the mediator ``user`` is; none for anyone else.
 
-        The mediator is found by a scalar subquery rather than a join, so that the database looks up the
-        one mediator first and then reads their assignments from the indexes that start with the mediator
-        (a join made PostgreSQL read all of a mediator's assignments for "Mijn zaken").
+        The user of a request carries their mediator's pk (accounts.backends), and the assignments are
+        selected by it. For any other user object the mediator is found by a scalar subquery rather than a
+        join, so that the database looks up the one mediator first and then reads their assignments from
+        the indexes that start with the mediator (a join made PostgreSQL read all of a mediator's
+        assignments for "Mijn zaken").
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
+        # The user of a request comes with their mediator's pk (accounts.backends): no lookup at all.
+        mediator_pk = getattr(user, MEDIATOR_PK_ATTRIBUTE, _NOT_LOADED)
+        if mediator_pk is None:
+            return self.none()
+        if mediator_pk is not _NOT_LOADED:
+            return self.filter(mediator_id=mediator_pk)
         from .models import Mediator
 
         return self.filter(mediator=Subquery(Mediator.objects.filter(user=user).values("pk")[:1]))

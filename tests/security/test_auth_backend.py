@@ -67,3 +67,30 @@ def test_sessions_are_bound_to_this_backend(client, coordinator):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
     assert client.session[BACKEND_SESSION_KEY] == "accounts.backends.ModelBackendWithRoles"
+
+
+def test_it_loads_the_mediator_pk_in_the_same_query_and_of_user_selects_by_it(db):
+    from buurtbemiddeling.roles import MEDIATOR_PK_ATTRIBUTE
+    from mediators.models import Assignment
+
+    mediator = factories.MediatorFactory()
+    mine = factories.AssignmentFactory(mediator=mediator)
+    factories.AssignmentFactory()  # someone else's
+    not_a_mediator = factories.UserFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        user = ModelBackendWithRoles().get_user(mediator.user.pk)
+        other = ModelBackendWithRoles().get_user(not_a_mediator.pk)
+    assert len(queries) == 2
+    assert getattr(user, MEDIATOR_PK_ATTRIBUTE) == mediator.pk
+    assert getattr(other, MEDIATOR_PK_ATTRIBUTE) is None
+
+    with CaptureQueriesContext(connection) as queries:
+        loaded = list(Assignment.objects.of_user(user))
+    assert loaded == [mine]
+    assert "mediators_mediator" not in queries.captured_queries[0]["sql"], "the mediator was looked up again"
+    # The same assignments as for a user object that did not come from the backend.
+    assert list(Assignment.objects.of_user(mediator.user)) == loaded
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Assignment.objects.of_user(other)) == []
+    assert len(queries) == 0
