@@ -7,8 +7,10 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from accounts import services as two_step
 from buurtbemiddeling.roles import Role
@@ -34,6 +36,19 @@ def pytest_runtest_setup(item):
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not _reachable(os.environ.get("REDIS_URL"), 6379):
         pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch), as a new thread would.
+
+    A request through the test client leaves its language active in the thread (the locale middleware
+    activates it and nothing deactivates it), so a test that reads a message outside a request got the
+    language of the last request of the test before it: English after tests/security/test_two_factor.py.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
