@@ -23,12 +23,11 @@ class ModelBackendWithRoles(ModelBackend):
         user_model = get_user_model()
         rows = list(
             user_model._default_manager.filter(pk=user_id)
-            .annotate(_group_name=F("groups__name"), _mediator_pk_loaded=F("mediator__pk"))
+            .annotate(_group_name=F("groups__name"), **{MEDIATOR_PK_ATTRIBUTE: F("mediator__pk")})
             .order_by()
         )
         if not rows:
             return None
         user = rows[0]
         setattr(user, ROLE_NAMES_ATTRIBUTE, {row._group_name for row in rows if row._group_name is not None})
-        setattr(user, MEDIATOR_PK_ATTRIBUTE, user._mediator_pk_loaded)
         return user if self.user_can_authenticate(user) else None
