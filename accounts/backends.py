@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
+from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import MEDIATOR_PK_ATTRIBUTE, ROLE_NAMES_ATTRIBUTE
+
+
+def _user_with_roles(pk):
+    """The user's row once per group (the group's name), with the pk of their mediator record."""
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=pk)
+        .annotate(_group_name=F("groups__name"), **{MEDIATOR_PK_ATTRIBUTE: F("mediator__pk")})
+        .order_by()
+    )
+
+
+# Asked on every request of a logged-in user: compiled once per process (buurtbemiddeling.precompiled).
+user_with_roles = Precompiled(_user_with_roles)
 
 
 class ModelBackendWithRoles(ModelBackend):
@@ -20,12 +36,11 @@ class ModelBackendWithRoles(ModelBackend):
     """
 
     def get_user(self, user_id):
-        user_model = get_user_model()
-        rows = list(
-            user_model._default_manager.filter(pk=user_id)
-            .annotate(_group_name=F("groups__name"), **{MEDIATOR_PK_ATTRIBUTE: F("mediator__pk")})
-            .order_by()
-        )
+        try:
+            user_id = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        rows = user_with_roles(pk=user_id)
         if not rows:
             return None
         user = rows[0]

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from buurtbemiddeling.pagination import TOTAL, page_with_count
+from buurtbemiddeling.pagination import TOTAL, PrecompiledPages, page_with_count
 from cases.models import Case
 from tests import factories
 
@@ -37,6 +37,24 @@ def test_every_page_number_gets_what_get_page_gives(seven, number, as_dicts):
     expected = described(Paginator(queryset, PER_PAGE).get_page(number))
 
     assert described(page_with_count(queryset, PER_PAGE, number)) == expected
+    # The same from the precompiled pages: page 1 and 2 kept, 3 built as usual.
+    pages = PrecompiledPages(lambda: queryset.all(), PER_PAGE, name="seven", pages=2)
+    for _ in range(2):
+        assert described(pages.page(number)) == expected
+
+
+def test_precompiled_pages_take_their_parameters(db):
+    cases = factories.CaseFactory.create_batch(5)
+    pages = PrecompiledPages(
+        lambda first: Case.objects.filter(pk__gte=first).order_by("pk").values("number"), 2, name="from", pages=1
+    )
+    for first in (cases[0], cases[3], cases[0]):
+        with CaptureQueriesContext(connection) as queries:
+            page = pages.page("1", first=first.pk)
+        assert len(queries) == 1
+        expected = list(Case.objects.filter(pk__gte=first.pk).order_by("pk").values_list("number", flat=True))
+        assert [row["number"] for row in page] == expected[:2]
+        assert page.paginator.count == len(expected)
 
 
 def test_a_page_that_is_there_costs_one_query_and_carries_the_total(seven):

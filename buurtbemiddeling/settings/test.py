@@ -33,3 +33,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "nl"
+# Every precompiled query (buurtbemiddeling.precompiled) is compared with the ordinary queryset's SQL.
+PRECOMPILED_QUERIES_CHECK = True
