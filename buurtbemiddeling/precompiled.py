@@ -15,9 +15,10 @@ the SQL, and hands the rows to Django's own iterables: the result is what the qu
 model instances (with select_related, annotations, prefetch_related) or ``values()`` dicts.
 
 What may vary:
-- Parameters are ints, UUIDs, dates and datetimes: values that cannot change the SQL's shape (None
-  would make ``IS NULL``, a list an ``IN`` of its own length). A value of another type, a bool or a
-  naive datetime where the stand-in was aware, runs the queryset the ordinary way.
+- Parameters are ints, strings, UUIDs, dates and datetimes: values that cannot change the SQL's shape
+  (None would make ``IS NULL``, a list an ``IN`` of its own length). A value of another kind (a bool,
+  say), or one the queryset refuses with the stand-in (a string for a UUID field), runs the queryset
+  the ordinary way.
 - The build function must depend on its parameters alone: no ``timezone.now()`` inside (pass it in).
   Two compilations with different stand-ins must give the same SQL, or the first call raises.
 - With ``settings.PRECOMPILED_QUERIES_CHECK`` (on in the tests) every call also compiles the ordinary
@@ -56,6 +57,8 @@ def _stand_in(value: Any, index: int, variant: int):
         return datetime(1903, 4, 5, 6, 7, 8, tzinfo=tz) + timedelta(days=variant, microseconds=index + 1)
     if kind is date:
         return date(1903, 4, 5) + timedelta(days=100 * variant + index)
+    if kind is str:
+        return f"\x1fstand-in {variant}.{index}\x1f"
     return None
 
 
@@ -137,15 +140,13 @@ class Precompiled:
         # Functions of dates and times name the current time zone in the SQL (a parameter, on some databases).
         key = (
             self,
-            tuple(sorted(values)),
+            tuple((name, type(value)) for name, value in sorted(values.items())),
             timezone.get_current_timezone_name(),
             connection.timezone_name,
             settings.USE_TZ,
         )
-        try:
+        if key in per_connection:
             return per_connection[key]
-        except KeyError:
-            pass
         stand_ins = [
             {name: _stand_in(value, i, variant) for i, (name, value) in enumerate(sorted(values.items()))}
             for variant in (0, 1)
@@ -153,7 +154,13 @@ class Precompiled:
         if any(stand_in is None for stand_in in stand_ins[0].values()):
             # An unsupported kind of value: not cached, so that a later call with a supported one compiles.
             return None
-        first, second = (self._compile(connection, s) for s in stand_ins)
+        try:
+            first, second = (self._compile(connection, s) for s in stand_ins)
+        except ImproperlyConfigured:
+            raise
+        except Exception:  # noqa: BLE001 - the stand-ins refused (a str where a UUID goes): run it ordinarily
+            per_connection[key] = None
+            return None
         if first[2] != second[2] or len(first[3]) != len(second[3]):
             raise ImproperlyConfigured(f"{self}: the SQL changes with its parameters' values.")
         slots = []

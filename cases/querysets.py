@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import is_coordinator, is_mediator, is_referrer
 
 
@@ -26,6 +27,11 @@ class Scope(enum.Enum):
     MILESTONES = "milestones"
 
 
+def sees_every_case(user) -> bool:
+    """Whether ``user`` may see every case, at every scope: an active coordinator."""
+    return getattr(user, "is_authenticated", False) and user.is_active and is_coordinator(user)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, *, scope: Scope = Scope.RECORD):
         """The cases ``user`` may see at ``scope``; none for anonymous or inactive users.
@@ -35,7 +41,7 @@ class CaseQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if is_coordinator(user):
+        if sees_every_case(user):
             return self.all()
         if scope is Scope.RECORD:
             if is_mediator(user):
@@ -106,8 +112,7 @@ class CaseQuerySet(models.QuerySet):
         """Open cases and cases closed within the reopen window (about six months)."""
         from .models import OPEN_STATUSES
 
-        since = (now or timezone.now()) - timedelta(days=settings.REOPEN_WINDOW_DAYS)
-        return self.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
+        return self.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=_reopen_since(now)))
 
     def possible_repeats_of(self, case, *, parties=None, now: datetime | None = None):
         """Other open or recently closed cases at one of this case's addresses or with one of its people.
@@ -117,30 +122,83 @@ class CaseQuerySet(models.QuerySet):
         ``parties`` saves a query when the caller has them already. Served by case_address_idx,
         party_address_idx, party_phone_idx and party_email_idx.
         """
-        from .models import Party
-
-        if parties is None:
-            parties = list(case.parties.only("postcode", "house_number", "phone", "email"))
-        addresses = {(case.postcode, case.house_number)} | {(p.postcode, p.house_number) for p in parties}
-        addresses = {(postcode, number) for postcode, number in addresses if postcode and number}
-        phones = {p.phone for p in parties if p.phone}
-        emails = {p.email for p in parties if p.email}
-        if not (addresses or phones or emails):
+        places, phones, emails = _repeat_keys(case, parties)
+        if not (places or phones or emails):
             return self.none()
-        places = [Q(postcode=postcode, house_number=number) for postcode, number in sorted(addresses)]
-        people = places + [Q(phone__in=sorted(phones))] * bool(phones) + [Q(email__in=sorted(emails))] * bool(emails)
-        # The matching cases first (a few, from the address and contact indexes), then their status:
-        # filtering the open and recent cases by a match would read all of them (thousands).
-        matches = Party.objects.filter(reduce(operator.or_, people)).order_by().values("case_id")
-        if places:
-            matches = matches.union(self.model.objects.filter(reduce(operator.or_, places)).order_by().values("pk"))
-        return (
-            self.recent_or_open(now=now)
-            .exclude(pk=case.pk)
-            .filter(pk__in=matches)
-            .only("code", "number", "status", "received_at", "closed_at")
-            .order_by("-received_at", "-pk")
-        )
+        return _repeats(self, case.pk, _reopen_since(now), places, phones, emails)
+
+
+def _reopen_since(now: datetime | None) -> datetime:
+    """The start of the reopen window (about six months) that ends ``now``."""
+    return (now or timezone.now()) - timedelta(days=settings.REOPEN_WINDOW_DAYS)
+
+
+def _repeat_keys(case, parties) -> tuple[list, list, list]:
+    """The addresses (postcode, house number), phone numbers and email addresses of ``case``, sorted."""
+    if parties is None:
+        parties = list(case.parties.only("postcode", "house_number", "phone", "email"))
+    addresses = {(case.postcode, case.house_number)} | {(p.postcode, p.house_number) for p in parties}
+    places = sorted((postcode, number) for postcode, number in addresses if postcode and number)
+    return places, sorted({p.phone for p in parties if p.phone}), sorted({p.email for p in parties if p.email})
+
+
+def _repeats(cases: CaseQuerySet, case_pk: int, since: datetime, places, phones, emails) -> CaseQuerySet:
+    from .models import OPEN_STATUSES, Party
+
+    place_filters = [Q(postcode=postcode, house_number=number) for postcode, number in places]
+    people = place_filters + [Q(phone__in=phones)] * bool(phones) + [Q(email__in=emails)] * bool(emails)
+    # The matching cases first (a few, from the address and contact indexes), then their status:
+    # filtering the open and recent cases by a match would read all of them (thousands).
+    matches = Party.objects.filter(reduce(operator.or_, people)).order_by().values("case_id")
+    if place_filters:
+        matches = matches.union(cases.model.objects.filter(reduce(operator.or_, place_filters)).order_by().values("pk"))
+    return (
+        cases.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
+        .exclude(pk=case_pk)
+        .filter(pk__in=matches)
+        .only("code", "number", "status", "received_at", "closed_at")
+        .order_by("-received_at", "-pk")
+    )
+
+
+# Compiled once per process for each shape (how many addresses, phone numbers and email addresses),
+# up to this many of each; a case with more is searched the ordinary way.
+_MOST_REPEAT_KEYS = 4
+_precompiled_repeats: dict[tuple[int, int, int], Precompiled] = {}
+
+
+def possible_repeats(case, *, parties, now: datetime | None = None) -> list:
+    """``Case.objects.possible_repeats_of(case, parties=parties, now=now)``, as a list: the case page's."""
+    from .models import Case
+
+    places, phones, emails = _repeat_keys(case, parties)
+    if not (places or phones or emails):
+        return []
+    since = _reopen_since(now)
+    shape = (len(places), len(phones), len(emails))
+    if max(shape) > _MOST_REPEAT_KEYS:
+        return list(_repeats(Case.objects.all(), case.pk, since, places, phones, emails))
+    query = _precompiled_repeats.get(shape)
+    if query is None:
+        query = _precompiled_repeats[shape] = Precompiled(_repeats_of_shape(*shape), name=f"repeats {shape}")
+    values = {f"phone_{i}": phone for i, phone in enumerate(phones)} | {
+        f"email_{i}": email for i, email in enumerate(emails)
+    }
+    for i, (postcode, number) in enumerate(places):
+        values |= {f"postcode_{i}": postcode, f"number_{i}": number}
+    return query(case=case.pk, since=since, **values)
+
+
+def _repeats_of_shape(n_places: int, n_phones: int, n_emails: int):
+    def build(case: int, since: datetime, **values) -> CaseQuerySet:
+        from .models import Case
+
+        places = [(values[f"postcode_{i}"], values[f"number_{i}"]) for i in range(n_places)]
+        phones = [values[f"phone_{i}"] for i in range(n_phones)]
+        emails = [values[f"email_{i}"] for i in range(n_emails)]
+        return _repeats(Case.objects.all(), case, since, places, phones, emails)
+
+    return build
 
 
 def _dashboard_search(q: str) -> Q:

@@ -14,6 +14,21 @@ from buurtbemiddeling.roles import MEDIATOR_PK_ATTRIBUTE
 _NOT_LOADED = object()
 
 
+def mediator_pk_of(user) -> int | None:
+    """The pk of the mediator record of ``user``; None for an inactive user or one who is not a mediator.
+
+    The user of a request carries it (accounts.backends): no query. Any other user object costs one.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    mediator_pk = getattr(user, MEDIATOR_PK_ATTRIBUTE, _NOT_LOADED)
+    if mediator_pk is not _NOT_LOADED:
+        return mediator_pk
+    from .models import Mediator
+
+    return Mediator.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
 def start_of_year(today: date) -> datetime:
     return timezone.make_aware(datetime.combine(today.replace(month=1, day=1), time.min))
 

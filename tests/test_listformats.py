@@ -9,7 +9,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from buurtbemiddeling.listformats import ListDates, url_maker
+from buurtbemiddeling.listformats import ListDates, choice_labels, url_maker
+from cases.models import Channel, Language, Outcome, Party, Status
 
 FORMATS = ["SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "D", "l", "F", "H:i", "Y-m-d", r"j \d\e F"]
 DATE_ONLY_FORMATS = {"SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "D", "l", "F", "Y-m-d", r"j \d\e F"}
@@ -65,3 +66,28 @@ def test_it_reverses_urls_once_for_many_codes():
     detail_url = url_maker("cases:detail", "code")
     for code in (uuid.uuid4(), uuid.uuid4()):
         assert detail_url(code) == reverse("cases:detail", kwargs={"code": code})
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("choices", [Status, Channel, Outcome, Language, Party.Role, Party.Tenure])
+def test_choice_labels_are_what_get_display_gives(language, choices):
+    with translation.override(language):
+        labels = choice_labels(choices)
+        assert labels == {value: str(label) for value, label in choices.choices}
+        assert all(isinstance(label, str) for label in labels.values())
+    party = Party(role=Party.Role.B, preferred_language=Language.ARABIC, tenure=Party.Tenure.RENT)
+    with translation.override(language):
+        labels = (choice_labels(Party.Role), choice_labels(Language), choice_labels(Party.Tenure))
+        assert (labels[0][party.role], labels[1][party.preferred_language], labels[2][party.tenure]) == (
+            party.get_role_display(),
+            party.get_preferred_language_display(),
+            party.get_tenure_display(),
+        )
+
+
+def test_choice_labels_follow_the_active_language():
+    with translation.override("nl"):
+        dutch = choice_labels(Status)[Status.CLOSED]
+    with translation.override("en"):
+        english = choice_labels(Status)[Status.CLOSED]
+    assert (dutch, english) == ("Afgesloten", "Closed")

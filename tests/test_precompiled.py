@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -119,3 +119,22 @@ def test_time_zone_of_the_connection_is_part_of_the_key():
         with override_settings(TIME_ZONE="Pacific/Kiritimati"):  # UTC+14: 23:30 UTC is the next day there
             assert query(day=utc_day + timedelta(days=1)) == [late.pk]
             assert query(day=utc_day) == []
+
+
+def test_string_parameters():
+    case = factories.CaseFactory(postcode="7511 AB", house_number="12")
+    factories.CaseFactory(postcode="7511 AB", house_number="14")
+    query = Precompiled(lambda postcode, number: Case.objects.filter(postcode=postcode, house_number=number))
+    assert query(postcode="7511 AB", number="12") == [case]
+    assert query(postcode="7511 AB", number="13") == []
+    assert query(postcode="7511 AB", number="12") == [case]
+
+
+def test_a_string_where_the_stand_in_is_refused_runs_the_ordinary_queryset():
+    case = factories.CaseFactory()
+    query = Precompiled(lambda code: Case.objects.filter(code=code))
+    assert query(code=str(case.code)) == [case]  # the first call: a string for a UUID field
+    assert query(code=case.code) == [case]
+    assert query(code=str(case.code)) == [case]
+    with pytest.raises(ValidationError):
+        query(code="not a code")  # what the queryset says

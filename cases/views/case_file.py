@@ -9,13 +9,15 @@ from django.views.decorators.http import require_GET
 from audit.services import Action, record_access
 from buurtbemiddeling import workdays
 from buurtbemiddeling.decorators import role_required
-from buurtbemiddeling.listformats import ListDates, url_maker
+from buurtbemiddeling.listformats import ListDates, choice_labels, url_maker
 from buurtbemiddeling.models import Notification
+from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import Role, is_coordinator
 
 from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
-from ..models import TRANSITIONS, Case, CaseEvent, Channel, Status
+from ..models import TRANSITIONS, Case, CaseEvent, Channel, ConflictType, Language, Outcome, Party, Status
+from ..querysets import possible_repeats
 
 HOME_QUEUE_SIZE = 10
 
@@ -32,7 +34,7 @@ def with_intake_deadlines(cases, *, now=None) -> list[dict]:
     detail_url = url_maker("cases:detail", "code")
     start_intake_url = url_maker("cases:start_intake", "code")
     dates = ListDates()
-    channels = {value: str(label) for value, label in Channel.choices}
+    channels = choice_labels(Channel)
     for row in rows:
         received_at = row["received_at"]
         deadline = workdays.intake_deadline(received_at)
@@ -92,24 +94,46 @@ def triage_actions(case: Case) -> dict[str, bool]:
     }
 
 
+def _case_events(case: int):
+    # Of the actor only the name the timeline shows (as get_full_name|default:get_username), not the whole user row.
+    return (
+        CaseEvent.objects.filter(case_id=case)
+        .select_related("actor")
+        .only(
+            *(f.name for f in CaseEvent._meta.concrete_fields),
+            "actor__first_name",
+            "actor__last_name",
+            "actor__username",
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def _case_parties(case: int):
+    # Ordered here: the default ordering (case, role, pk) joins the case table only to sort one case's parties.
+    return Party.objects.filter(case_id=case).select_related("landlord").order_by("role", "pk")
+
+
+def _case_conflict_types(case: int):
+    return ConflictType.objects.filter(cases=case).order_by(*ConflictType._meta.ordering)
+
+
+# The case page's own queries, compiled once per process (buurtbemiddeling.precompiled).
+CASE_EVENTS = Precompiled(_case_events, name="a case's timeline")
+CASE_PARTIES = Precompiled(_case_parties, name="a case's parties")
+CASE_CONFLICT_TYPES = Precompiled(_case_conflict_types, name="a case's conflict types")
+
+
 def _timeline(case: Case) -> list[CaseEvent]:
     """The case's events with the labels and date strings the timeline shows, made once per event.
 
     Cheaper than get_..._display (which hashes every lazy choice label) and |date per event in the template.
     """
     dates = ListDates()
-    kinds = {value: str(label) for value, label in CaseEvent.Kind.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
-    milestones = {value: str(label) for value, label in CaseEvent.Milestone.choices}
-    # Of the actor only the name the timeline shows (as get_full_name|default:get_username), not the whole user row.
-    events = list(
-        case.events.select_related("actor").only(
-            *(f.name for f in CaseEvent._meta.concrete_fields),
-            "actor__first_name",
-            "actor__last_name",
-            "actor__username",
-        )
-    )
+    kinds = choice_labels(CaseEvent.Kind)
+    statuses = choice_labels(Status)
+    milestones = choice_labels(CaseEvent.Milestone)
+    events = CASE_EVENTS(case=case.pk)
     # As {% blocktranslate trimmed with name=... %}by {{ name }}{% endblocktranslate %}: the same msgid.
     by = _("by %(name)s")
     by_the_system = _("by the system")
@@ -125,6 +149,20 @@ def _timeline(case: Case) -> list[CaseEvent]:
     return events
 
 
+def _with_labels(case: Case, parties: list[Party]) -> list[Party]:
+    """Set the labels the case file shows, as get_..._display would give them (listformats.choice_labels)."""
+    case.status_label = choice_labels(Status).get(case.status, case.status)
+    case.channel_label = choice_labels(Channel).get(case.channel, case.channel)
+    case.outcome_label = choice_labels(Outcome).get(case.outcome, case.outcome)
+    roles, languages, tenures = (choice_labels(c) for c in (Party.Role, Language, Party.Tenure))
+    for party in parties:
+        party.case = case
+        party.role_label = roles.get(party.role, party.role)
+        party.language_label = languages.get(party.preferred_language, party.preferred_language)
+        party.tenure_label = tenures.get(party.tenure, party.tenure)
+    return parties
+
+
 def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpResponse:
     """The case file; coordinators also get triage actions and the repeat signal.
 
@@ -133,14 +171,18 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     access to the case's personal data and is recorded, once per request.
     """
     record_access(request.user, action=Action.CASE_PAGE, case=case)
-    # Ordered here: the default ordering (case, role, pk) joins the case table only to sort one case's parties.
-    parties = list(case.parties.select_related("landlord").order_by("role", "pk"))
-    events = _timeline(case)
-    context = {"case": case, "parties": parties, "events": events, "is_coordinator": is_coordinator(request.user)}
+    parties = _with_labels(case, CASE_PARTIES(case=case.pk))
+    context = {
+        "case": case,
+        "parties": parties,
+        "events": _timeline(case),
+        "conflict_types": CASE_CONFLICT_TYPES(case=case.pk),
+        "is_coordinator": is_coordinator(request.user),
+    }
     if context["is_coordinator"]:
         context |= {name: action_form(name) for name in ACTION_FORMS} | bound_forms
         context["actions"] = triage_actions(case)
-        context["repeats"] = list(Case.objects.possible_repeats_of(case, parties=parties))
+        context["repeats"] = possible_repeats(case, parties=parties)
         if case.status == Status.NEW:
             context["intake_deadline"] = workdays.intake_deadline(case.received_at)
     return render(request, "cases/case_detail.html", context)

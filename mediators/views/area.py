@@ -25,7 +25,8 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.services import Action, record_access
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
-from buurtbemiddeling.listformats import ListDates, url_maker
+from buurtbemiddeling.listformats import ListDates, choice_labels, url_maker
+from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import Role, has_role
 from cases import services
 from cases.access import get_case_for_user
@@ -45,12 +46,13 @@ from ..mediation_forms import (
     ResumeForm,
 )
 from ..models import Assignment, Mediator
+from ..querysets import mediator_pk_of
 
 # "Mijn zaken" --------------------------------------------------------------------------------
 
 
-def _my_cases(user, *, now):
-    """The user's open cases and those closed within the reopen window, with their next dates, in one query."""
+def _my_cases_of(mediator: int, now, recently):
+    """The mediator's open cases and those closed since ``recently``, with their next dates, in one query."""
     next_meeting = (
         Meeting.objects.filter(case=OuterRef("pk"), status=Meeting.Status.PLANNED, starts_at__gte=now)
         .order_by("starts_at")
@@ -61,14 +63,13 @@ def _my_cases(user, *, now):
         .order_by("follow_up_on")
         .values("follow_up_on")[:1]
     )
-    recently = now - timedelta(days=settings.REOPEN_WINDOW_DAYS)
     # The cases they work on and those they completed within the reopen window, found by the assignments'
     # status and date of completion (two ranges of assignment_mediator_done_idx): a few rows however many
     # cases the mediator completed over the years, where checking every one of them took a millisecond
     # after a few years. Accepted and completed assignments are what opens a case to its mediator
     # (Case.objects.visible_to), so these cases are visible to the user by construction.
     listed = (
-        Assignment.objects.of_user(user)
+        Assignment.objects.filter(mediator_id=mediator)
         .filter(
             Q(status=Assignment.Status.ACCEPTED) | Q(status=Assignment.Status.COMPLETED, completed_at__gte=recently)
         )
@@ -93,6 +94,18 @@ def _my_cases(user, *, now):
     )
 
 
+# Every visit of a mediator's home page: compiled once per process (buurtbemiddeling.precompiled).
+MY_CASES = Precompiled(_my_cases_of, name="Mijn zaken")
+
+
+def _my_cases(user, *, now) -> list[Case]:
+    """The user's open cases and those closed within the reopen window, with their next dates."""
+    mediator = mediator_pk_of(user)
+    if mediator is None:
+        return []
+    return MY_CASES(mediator=mediator, now=now, recently=now - timedelta(days=settings.REOPEN_WINDOW_DAYS))
+
+
 def _with_list_strings(cases: list[Case]) -> list[Case]:
     """Set the link, labels and date strings "Mijn zaken" shows on each case.
 
@@ -101,8 +114,8 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
     """
     case_url = url_maker("mediators:case", "code")
     dates = ListDates()
-    statuses = {value: str(label) for value, label in Status.choices}
-    outcomes = {value: str(label) for value, label in Outcome.choices}
+    statuses = choice_labels(Status)
+    outcomes = choice_labels(Outcome)
     # As {% blocktranslate with number=case.number %}Case {{ number }}{% endblocktranslate %}: the same msgid.
     title = _("Case %(number)s")
     for case in cases:
@@ -127,7 +140,7 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    cases = _with_list_strings(list(_my_cases(request.user, now=now)))
+    cases = _with_list_strings(_my_cases(request.user, now=now))
     return render(
         request,
         "mediators/home.html",
