@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
+from buurtbemiddeling.precompiled import Precompiled
 from partners.models import Membership
 
 from ..models import Case, CaseEvent, Channel, Neighbourhood
@@ -100,11 +101,29 @@ class ReferralResult:
     created: bool  # False: the same reference was referred before, and ``case`` is that referral
 
 
+def _referral(organisation: int, partner_reference: str):
+    return Case.objects.filter(referring_organisation_id=organisation, partner_reference=partner_reference)[:1]
+
+
+def _referrer_membership(user: int, organisation: int):
+    return (
+        Membership.objects.referrers()
+        .filter(user_id=user, organisation_id=organisation, organisation__is_active=True)
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+# Asked on every referral: compiled once per process (buurtbemiddeling.precompiled).
+REFERRAL = Precompiled(_referral, name="referral by reference")
+REFERRER_MEMBERSHIP = Precompiled(_referrer_membership, name="referrer membership")
+
+
 def existing_referral(*, organisation, partner_reference: str) -> Case | None:
     """The case that ``organisation`` referred under ``partner_reference`` before, if any."""
     if not partner_reference:
         return None
-    return Case.objects.filter(referring_organisation=organisation, partner_reference=partner_reference).first()
+    found = REFERRAL(organisation=organisation.pk, partner_reference=partner_reference)
+    return found[0] if found else None
 
 
 def _existing_referral(organisation, partner_reference: str) -> Case | None:
@@ -126,12 +145,7 @@ def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dic
         raise DomainError(_("A referral comes in as a partner referral."))
     if not data.partner_reference:
         raise DomainError(_("A referral needs your own reference."))
-    is_member = (
-        Membership.objects.referrers()
-        .filter(user=referrer, organisation=organisation, organisation__is_active=True)
-        .exists()
-    )
-    if not is_member:
+    if not REFERRER_MEMBERSHIP(user=referrer.pk, organisation=organisation.pk):
         raise DomainError(_("You can only refer on behalf of your own organisation."))
     try:
         neighbourhood = _ensure_in_service_area(data.postcode)

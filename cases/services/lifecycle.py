@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
+from buurtbemiddeling.precompiled import Precompiled
 
 from ..models import (
     TRANSITIONS,
@@ -52,10 +53,17 @@ def _next_case_number(year: int) -> str:
     return f"{year}-{last:04d}"
 
 
+def _postcode_area(digits: str):
+    return PostcodeArea.objects.select_related("neighbourhood").filter(digits=digits)[:1]
+
+
+# Every intake form looks its postcode up: compiled once per process (buurtbemiddeling.precompiled).
+POSTCODE_AREA = Precompiled(_postcode_area, name="postcode area")
+
+
 def neighbourhood_for_postcode(postcode: str) -> Neighbourhood | None:
-    digits = postcode[:4]
-    area = PostcodeArea.objects.select_related("neighbourhood").filter(digits=digits).first()
-    return area.neighbourhood if area else None
+    areas = POSTCODE_AREA(digits=postcode[:4])
+    return areas[0].neighbourhood if areas else None
 
 
 @dataclass(frozen=True)
