@@ -80,7 +80,7 @@ def _transforms(connection) -> list[Callable[[Any], Any]]:
 
 
 class _Compiled:
-    __slots__ = ("compiler", "params", "queryset", "slots", "sql", "stand_ins")
+    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql", "stand_ins")
 
     def __init__(self, queryset, compiler, sql, params, slots, stand_ins):
         self.queryset = queryset
@@ -89,6 +89,8 @@ class _Compiled:
         self.params = params
         self.slots = slots  # [(position in params, parameter name, transform)]
         self.stand_ins = stand_ins
+        # What SQLCompiler.results_iter asks for every time: the same columns, so the same converters.
+        self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
 
 
 class _BoundQuery:
@@ -102,9 +104,11 @@ class _BoundQuery:
         return getattr(self._compiled.queryset.query, name)
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
-        compiler = copy.copy(self._compiled.compiler)
-        sql, params = self._compiled.sql, tuple(self._params)
+        compiled = self._compiled
+        compiler = copy.copy(compiled.compiler)
+        sql, params = compiled.sql, tuple(self._params)
         compiler.as_sql = lambda with_limits=True, with_col_aliases=False: (sql, params)
+        compiler.get_converters = lambda expressions: compiled.converters
         return compiler
 
 
@@ -131,7 +135,11 @@ class Precompiled:
             params[position] = transform(values[name])
         if getattr(settings, "PRECOMPILED_QUERIES_CHECK", False):
             self._check(connection, compiled, params, values)
-        queryset = compiled.queryset._chain()
+        # A copy of the stand-in queryset that shares its Query: _chain() would clone the Query, only for
+        # it to be replaced. (copy.copy would evaluate the queryset: QuerySet.__getstate__ fetches.)
+        template = compiled.queryset
+        queryset = object.__new__(type(template))
+        queryset.__dict__.update(template.__dict__)
         queryset._query = _BoundQuery(compiled, params)
         return list(queryset)
 
