@@ -138,3 +138,9 @@ def test_a_string_where_the_stand_in_is_refused_runs_the_ordinary_queryset():
     assert query(code=str(case.code)) == [case]
     with pytest.raises(ValidationError):
         query(code="not a code")  # what the queryset says
+
+
+def test_the_suite_checks_every_precompiled_call():
+    from django.conf import settings
+
+    assert settings.PRECOMPILED_QUERIES_CHECK is True
