@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -75,21 +75,20 @@ def _my_cases_of(mediator: int, now, recently):
         )
         .values("case_id")
     )
+    # Dicts, not models: what the list shows, without building a Case and a Neighbourhood per row.
     return (
         Case.objects.filter(pk__in=listed)
         .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=recently))
-        .select_related("neighbourhood")
-        .only(
+        .values(
             "code",
             "number",
             "status",
-            "received_at",
             "closed_at",
             "outcome",
-            "neighbourhood__name",
-            "neighbourhood__stadsdeel",
+            neighbourhood_name=F("neighbourhood__name"),
+            next_meeting_at=Subquery(next_meeting),
+            next_follow_up_on=Subquery(next_follow_up),
         )
-        .annotate(next_meeting_at=Subquery(next_meeting), next_follow_up_on=Subquery(next_follow_up))
         .order_by("received_at")[:100]
     )
 
@@ -98,7 +97,7 @@ def _my_cases_of(mediator: int, now, recently):
 MY_CASES = Precompiled(_my_cases_of, name="Mijn zaken")
 
 
-def _my_cases(user, *, now) -> list[Case]:
+def _my_cases(user, *, now) -> list[dict]:
     """The user's open cases and those closed within the reopen window, with their next dates."""
     mediator = mediator_pk_of(user)
     if mediator is None:
@@ -106,8 +105,8 @@ def _my_cases(user, *, now) -> list[Case]:
     return MY_CASES(mediator=mediator, now=now, recently=now - timedelta(days=settings.REOPEN_WINDOW_DAYS))
 
 
-def _with_list_strings(cases: list[Case]) -> list[Case]:
-    """Set the link, labels and date strings "Mijn zaken" shows on each case.
+def _with_list_strings(cases: list[dict], *, today) -> list[dict]:
+    """Set the link, labels and date strings "Mijn zaken" shows on each row (a dict of _my_cases_of).
 
     Made here rather than by {% url %}, get_..._display and |date in the template: per row those cost
     more than the rest of the page together (buurtbemiddeling.listformats gives the same strings).
@@ -119,20 +118,25 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
     # As {% blocktranslate with number=case.number %}Case {{ number }}{% endblocktranslate %}: the same msgid.
     title = _("Case %(number)s")
     for case in cases:
-        case.url = case_url(case.code)
-        case.title = title % {"number": case.number}
-        case.status_label = statuses.get(case.status, case.status)
-        # As {{ case.get_outcome_display|default:case.get_status_display }}
-        case.outcome_or_status_label = outcomes.get(case.outcome, case.outcome) or case.status_label
-        if case.next_meeting_at:
-            case.next_meeting_iso = dates.iso(case.next_meeting_at)
-            case.next_meeting_display = dates.weekday_and_day(case.next_meeting_at, with_time=True)
-        if case.next_follow_up_on:
-            case.next_follow_up_iso = dates.format(case.next_follow_up_on, "Y-m-d")
-            case.next_follow_up_display = dates.weekday_and_day(case.next_follow_up_on)
-        if case.closed_at:
-            case.closed_iso = dates.iso(case.closed_at)
-            case.closed_display = dates.format(case.closed_at, "SHORT_DATE_FORMAT")
+        status_label = statuses.get(case["status"], case["status"])
+        case |= {
+            "is_open": case["status"] in OPEN_STATUSES,
+            "url": case_url(case["code"]),
+            "title": title % {"number": case["number"]},
+            "status_label": status_label,
+            # As {{ case.get_outcome_display|default:case.get_status_display }}
+            "outcome_or_status_label": outcomes.get(case["outcome"], case["outcome"]) or status_label,
+        }
+        if next_meeting_at := case["next_meeting_at"]:
+            case["next_meeting_iso"] = dates.iso(next_meeting_at)
+            case["next_meeting_display"] = dates.weekday_and_day(next_meeting_at, with_time=True)
+        if next_follow_up_on := case["next_follow_up_on"]:
+            case["next_follow_up_iso"] = dates.format(next_follow_up_on, "Y-m-d")
+            case["next_follow_up_display"] = dates.weekday_and_day(next_follow_up_on)
+            case["follow_up_due"] = next_follow_up_on <= today
+        if closed_at := case["closed_at"]:
+            case["closed_iso"] = dates.iso(closed_at)
+            case["closed_display"] = dates.format(closed_at, "SHORT_DATE_FORMAT")
     return cases
 
 
@@ -140,14 +144,13 @@ def _with_list_strings(cases: list[Case]) -> list[Case]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    cases = _with_list_strings(_my_cases(request.user, now=now))
+    cases = _with_list_strings(_my_cases(request.user, now=now), today=timezone.localdate(now))
     return render(
         request,
         "mediators/home.html",
         {
-            "cases": [case for case in cases if case.is_open],
-            "closed_cases": [case for case in cases if not case.is_open],
-            "today": timezone.localdate(now),
+            "cases": [case for case in cases if case["is_open"]],
+            "closed_cases": [case for case in cases if not case["is_open"]],
         },
     )
 
