@@ -118,11 +118,18 @@ class ListDates:
         if value is None:
             return ""
         value = self.local(value)
-        # Like Django, no offset for a wall-clock time that occurs twice (the hour the clocks go back).
         offset = value.utcoffset()
-        ambiguous = offset != value.replace(fold=1 - value.fold).utcoffset()
-        zone = "" if ambiguous else value.strftime("%z")
-        return f"{value:%Y-%m-%d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}{zone}"
+        # Like Django, no offset for a naive time, nor for a wall-clock time that occurs twice (the hour the
+        # clocks go back). Written out from the fields: strftime took half of the time here.
+        if offset is None or offset != value.replace(fold=1 - value.fold).utcoffset():
+            zone = ""
+        else:
+            minutes = offset.days * 1440 + offset.seconds // 60
+            zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        return (
+            f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+            f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}{zone}"
+        )
 
 
 # A UUID no object has, to find where the argument goes in the reversed URL.

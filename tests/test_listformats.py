@@ -53,12 +53,15 @@ def test_it_falls_back_to_django_for_other_format_characters():
         assert ListDates().format(value, "N jS, P") == expected
 
 
-def test_it_gives_the_machine_readable_time_as_the_date_filter_does():
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "UTC", "America/St_Johns", "Asia/Kolkata"])
+def test_it_gives_the_machine_readable_time_as_the_date_filter_does(zone):
     template = Template(r"{{ value|date:'Y-m-d\TH:i:sO' }}")
-    with timezone.override("Europe/Amsterdam"):
+    with timezone.override(zone):
         dates = ListDates()
         for value in MOMENTS:
             assert dates.iso(value) == template.render(Context({"value": value}))
+        naive = datetime(2026, 3, 29, 2, 30)  # also a time that does not exist in Amsterdam
+        assert dates.iso(naive) == template.render(Context({"value": naive}))
     assert dates.format(None, "D") == dates.iso(None) == ""
 
 
