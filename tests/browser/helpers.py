@@ -29,9 +29,11 @@ def log_in(page, username: str, password: str) -> None:
         page.goto("/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
-    page.locator("form[action$='/login/'] button[type=submit]").click()
+    # Wait for the POST's answer: wait_for_load_state alone returns at once, the login page
+    # being loaded already, and a goto that follows would race (and could cancel) the login.
+    with page.expect_navigation():
+        page.locator("form[action$='/login/'] button[type=submit]").click()
     if device is None:
-        page.wait_for_load_state()
         return
 
     page.wait_for_url(re.compile(re.escape(VERIFY_PATH)))

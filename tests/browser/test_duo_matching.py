@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from buurtbemiddeling.roles import Role
 from cases.models import Case, Status
@@ -19,7 +22,6 @@ PHONE = {"width": 375, "height": 800}
 
 def _log_in(page, username: str) -> None:
     log_in(page, username, factories.PASSWORD)
-    page.wait_for_load_state()
 
 
 def _accept_on_a_phone(browser, live_server, username: str, name: str) -> None:
@@ -33,6 +35,7 @@ def _accept_on_a_phone(browser, live_server, username: str, name: str) -> None:
         _log_in(phone, username)
         phone.get_by_role("link", name="Mijn voorstellen").click()
         phone.get_by_role("link", name="Aannemen of afslaan").click()
+        phone.wait_for_url(re.compile(r"/bemiddelaar/voorstellen/[^/]+/$"))
         html = phone.content()
         for what, canary in CANARIES.items():
             assert canary not in html, f"{what} is on the proposal page"
@@ -41,7 +44,7 @@ def _accept_on_a_phone(browser, live_server, username: str, name: str) -> None:
         # Nothing scrolls sideways on a phone.
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         phone.get_by_role("button", name="Deze zaak aannemen").click()
-        assert phone.get_by_text("U hebt deze zaak aangenomen.").first.is_visible()
+        expect(phone.get_by_text("U hebt deze zaak aangenomen.").first).to_be_visible()
     finally:
         context.close()
 
@@ -71,7 +74,7 @@ def test_a_coordinator_proposes_a_duo_and_both_mediators_accept(page, screenshot
     form.get_by_label("Hoofdbemiddelaar").select_option(value=str(lotte.pk))
     form.get_by_label("Co-bemiddelaar").select_option(value=str(cor.pk))
     form.get_by_role("button", name="Voorstellen").click()
-    assert page.get_by_text("Zij krijgen een e-mail en hebben 48 uur om te antwoorden.").is_visible()
+    expect(page.get_by_text("Zij krijgen een e-mail en hebben 48 uur om te antwoorden.")).to_be_visible()
     screenshot("proposed")
 
     _accept_on_a_phone(browser, live_server, lotte.user.username, "lead")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.roles import Role
@@ -85,8 +86,10 @@ def test_a_referrer_refers_a_case_and_follows_it_in_my_referrals(page, screensho
 
     page.locator("#id_consent").check()
     page.get_by_role("button", name="Verwijzing versturen").click()
+    # The case exists once the POST is answered: wait for its page before reading the database.
+    page.wait_for_url(re.compile(r"/zaken/verwijzingen/[0-9a-f-]{36}/$"))
     case = Case.objects.get()
-    page.wait_for_url(f"**/zaken/verwijzingen/{case.code}/")
+    assert page.url.endswith(f"/zaken/verwijzingen/{case.code}/")
     assert f"ontvangen als zaak {case.number}" in page.locator(".messages").inner_text()
     assert "Wat u hebt ingediend" in page.content()
     shoot(page, screenshot, "referral-detail")
@@ -94,6 +97,7 @@ def test_a_referrer_refers_a_case_and_follows_it_in_my_referrals(page, screensho
     page.get_by_role("link", name="Mijn verwijzingen").first.click()
     page.get_by_label("Zoeken op uw kenmerk").fill("0815")
     page.get_by_role("button", name="Zoeken").click()
+    page.wait_for_url(re.compile(r"[?&]q=0815"))
     row = page.get_by_role("row", name=re.compile(case.number))
     assert "OH-2026-0815" in row.inner_text()
     assert "Ontvangen" in row.inner_text()
@@ -126,7 +130,7 @@ def test_a_resident_reports_a_neighbour_problem(page, screenshot, intake_world):
     assert Notification.objects.get().kind == "report_received"
 
     page.get_by_role("link", name="Zo gaan wij om met uw gegevens").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Privacyverklaring"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacyverklaring")
     shoot(page, screenshot, "privacy")
 
 
@@ -142,6 +146,7 @@ def test_a_coordinator_triages_a_new_case(page, screenshot, intake_world):
     shoot(page, screenshot, "coordinator-home")
 
     page.get_by_role("link", name="Open de hele triagelijst").click()
+    page.wait_for_url("**/zaken/triage/")
     rows = page.locator("tbody tr")
     assert old.number in rows.nth(0).inner_text() and "te laat" in rows.nth(0).inner_text()
     assert new.number in rows.nth(1).inner_text()
@@ -156,14 +161,14 @@ def test_a_coordinator_triages_a_new_case(page, screenshot, intake_world):
     page.locator("summary", has_text="Contactpoging vastleggen").click()
     page.locator("#id_contact_result").select_option("no_answer")
     page.get_by_role("button", name="Contactpoging vastleggen").click()
-    assert "Partij A: Geen gehoor" in page.locator(".timeline").inner_text()
+    expect(page.locator(".timeline")).to_contain_text("Partij A: Geen gehoor")
 
     page.locator("summary", has_text="In de wacht zetten").click()
     page.get_by_role("button", name="In de wacht zetten").click()
-    assert "Geef aan waarom de zaak in de wacht gaat." in page.content()
+    expect(page.get_by_text("Geef aan waarom de zaak in de wacht gaat.").first).to_be_visible()
     page.locator("#id_hold_text").fill("Partij A is tot 1 juni op vakantie.")
     page.get_by_role("button", name="In de wacht zetten").click()
-    assert f"Zaak {old.number} staat in de wacht." in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text(f"Zaak {old.number} staat in de wacht.")
     shoot(page, screenshot, "case-on-hold")
     old.refresh_from_db()
     assert old.status == Status.WAITING

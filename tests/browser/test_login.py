@@ -25,6 +25,11 @@ def test_a_wrong_password_shows_a_message_and_stays_on_the_login_page(page):
     page.goto("/login/")
     page.get_by_label("Gebruikersnaam").fill("coordinator")
     page.get_by_label("Wachtwoord").fill("wrong-password-123")
-    page.get_by_role("button", name="Inloggen").click()
+    # The click only starts the POST: wait for the answer before reading the page,
+    # or the assertions race the navigation (CI once read the old page: no alert).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
     assert "/login/" in page.url
-    assert page.get_by_role("alert").count() >= 1
+    alert = page.get_by_role("alert")
+    assert alert.count() == 1
+    assert "Voer een juiste gebruikersnaam en wachtwoord in" in alert.inner_text()

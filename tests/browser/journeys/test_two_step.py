@@ -48,7 +48,8 @@ def test_two_step_screens(page, screens):
     page.goto("/tweestaps/")
     screens.check(page, "two-step-settings")
 
-    page.locator("form[action$='/logout/'] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/logout/'] button[type=submit]").click()
     page.goto("/login/")
     submit_password(page, "coordinator")
     page.wait_for_url(re.compile(r"/tweestaps/controle/"))
