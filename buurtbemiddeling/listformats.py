@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable
 from uuid import UUID
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language
@@ -137,9 +138,21 @@ _PLACEHOLDER = UUID("00000000-0000-4000-8000-000000000000")
 
 
 def url_maker(viewname: str, kwarg: str) -> Callable[[object], str]:
-    """A function that gives ``reverse(viewname, kwargs={kwarg: value})`` for a UUID value, reversing once."""
-    before, after = reverse(viewname, kwargs={kwarg: _PLACEHOLDER}).split(str(_PLACEHOLDER))
+    """A function that gives ``reverse(viewname, kwargs={kwarg: value})`` for a UUID value.
+
+    Reversed once per process for each URL configuration, script prefix and language: everything
+    reverse() depends on besides its arguments, so a made URL is always the one reverse() would give.
+    """
+    key = (viewname, kwarg, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    try:
+        before, after = _url_parts[key]
+    except KeyError:
+        url = reverse(viewname, kwargs={kwarg: _PLACEHOLDER})
+        before, after = _url_parts[key] = tuple(url.split(str(_PLACEHOLDER)))
     return lambda value: f"{before}{value}{after}"
+
+
+_url_parts: dict[tuple, tuple[str, str]] = {}
 
 
 def choice_labels(choices) -> dict[str, str]:

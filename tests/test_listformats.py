@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
-from django.urls import reverse
+from django.test import override_settings
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 
 from buurtbemiddeling.listformats import ListDates, choice_labels, url_maker
@@ -69,6 +70,25 @@ def test_it_reverses_urls_once_for_many_codes():
     detail_url = url_maker("cases:detail", "code")
     for code in (uuid.uuid4(), uuid.uuid4()):
         assert detail_url(code) == reverse("cases:detail", kwargs={"code": code})
+
+
+def test_a_made_url_follows_the_script_prefix_it_was_made_under():
+    code = uuid.uuid4()
+    original = get_script_prefix()
+    try:
+        for prefix in ("/", "/buurtbemiddeling/", "/"):
+            set_script_prefix(prefix)
+            assert url_maker("cases:detail", "code")(code) == reverse("cases:detail", kwargs={"code": code})
+            assert url_maker("cases:detail", "code")(code).startswith(f"{prefix}zaken/")
+    finally:
+        set_script_prefix(original)
+
+
+def test_a_made_url_follows_the_url_configuration():
+    code = uuid.uuid4()
+    with override_settings(ROOT_URLCONF="tests.urls_elsewhere"):
+        assert url_maker("cases:detail", "code")(code) == f"/elders/zaken/{code}/"
+    assert url_maker("cases:detail", "code")(code) == f"/zaken/{code}/"
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
