@@ -18,6 +18,7 @@ from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
 from ..models import TRANSITIONS, Case, CaseEvent, Channel, ConflictType, Language, Outcome, Party, Status
 from ..querysets import possible_repeats
+from ..templatetags.action_forms import EmptyActionForm
 
 HOME_QUEUE_SIZE = 10
 
@@ -163,6 +164,33 @@ def _with_labels(case: Case, parties: list[Party]) -> list[Party]:
     return parties
 
 
+# The links of the case page: made with url_maker (buurtbemiddeling.listformats), not {% url %} per link.
+CASE_LINKS = {
+    "mediation": "mediators:case",
+    "matching": "mediators:case_matching",
+    "start_intake": "cases:start_intake",
+    "put_on_hold": "cases:put_on_hold",
+    "not_suitable": "cases:not_suitable",
+    "close": "cases:close",
+    "contact_attempt": "cases:contact_attempt",
+    "access_log": "audit:case_access_log",
+}
+
+
+def _case_dates(case: Case, intake_deadline) -> dict[str, str]:
+    """The case file's dates as ``|date`` would write them: DATE_FORMAT and, for ``<time datetime>``, ISO."""
+    dates = ListDates()
+    return {
+        "received_iso": dates.iso(case.received_at),
+        "received": dates.format(case.received_at, "DATE_FORMAT"),
+        "first_contact_iso": dates.iso(case.first_contact_at),
+        "first_contact": dates.format(case.first_contact_at, "DATE_FORMAT"),
+        "consent": dates.format(case.consent_at, "DATE_FORMAT"),
+        "intake_deadline_iso": dates.iso(intake_deadline),
+        "intake_deadline": dates.format(intake_deadline, "DATETIME_FORMAT"),
+    }
+
+
 def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpResponse:
     """The case file; coordinators also get triage actions and the repeat signal.
 
@@ -179,12 +207,15 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
         "conflict_types": CASE_CONFLICT_TYPES(case=case.pk),
         "is_coordinator": is_coordinator(request.user),
     }
+    intake_deadline = None
     if context["is_coordinator"]:
-        context |= {name: action_form(name) for name in ACTION_FORMS} | bound_forms
+        context |= {name: EmptyActionForm(*ACTION_FORMS[name]) for name in ACTION_FORMS} | bound_forms
         context["actions"] = triage_actions(case)
         context["repeats"] = possible_repeats(case, parties=parties)
         if case.status == Status.NEW:
-            context["intake_deadline"] = workdays.intake_deadline(case.received_at)
+            intake_deadline = context["intake_deadline"] = workdays.intake_deadline(case.received_at)
+    context["links"] = {name: url_maker(viewname, "code")(case.code) for name, viewname in CASE_LINKS.items()}
+    context["dates"] = _case_dates(case, intake_deadline)
     return render(request, "cases/case_detail.html", context)
 
 
