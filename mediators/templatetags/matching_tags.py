@@ -3,8 +3,11 @@ and the number of open proposals on a mediator's home page."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
 from django.db.models import Func, IntegerField
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -112,6 +115,25 @@ def exclusion_text(exclusion: matching.Exclusion, count: int) -> str:
 def duo_of(case) -> list[Assignment]:
     """The active assignments (proposed or accepted) of ``case``, lead first: one query."""
     return sorted(DUO(case=case.pk), key=lambda assignment: assignment.role != Assignment.Role.LEAD)
+
+
+@register.simple_tag
+def duo_items(duo) -> SafeString:
+    """An ``<li>`` per assignment of ``duo_of``: role, mediator and whether they accepted, escaped.
+
+    Written here rather than as a template loop (a tenth of a millisecond per mediator on the case page,
+    issue 9); tests/coordination/test_duo_items.py requires the HTML of the loop it replaced.
+    """
+    roles = {Assignment.Role.LEAD: escape(_("Lead mediator"))}
+    co_mediator = escape(_("Co-mediator"))
+    accepted = f'<span class="badge text-bg-success">{escape(_("accepted"))}</span>'
+    waiting = f'<span class="badge text-bg-warning">{escape(_("waiting for an answer"))}</span>'
+    items = [
+        f"<li> <strong>{roles.get(assignment.role, co_mediator)}:</strong> {escape(str(assignment.mediator))}"
+        f" {accepted if assignment.status == Assignment.Status.ACCEPTED else waiting} </li>\n"
+        for assignment in duo
+    ]
+    return mark_safe("".join(items))  # noqa: S308 - every value above is escaped  # nosec B308 B703
 
 
 def _duo(case: int):
