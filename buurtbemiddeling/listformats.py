@@ -155,6 +155,16 @@ def url_maker(viewname: str, kwarg: str) -> Callable[[object], str]:
 _url_parts: dict[tuple, tuple[str, str]] = {}
 
 
+def fixed_url(viewname: str) -> str:
+    """``reverse(viewname)`` of a URL without arguments, reversed once per process and key (see url_maker)."""
+    key = (viewname, None, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    try:
+        return _url_parts[key][0]
+    except KeyError:
+        _url_parts[key] = (url := reverse(viewname), "")
+        return url
+
+
 def choice_labels(choices) -> dict[str, str]:
     """``{value: label}`` of a ``models.Choices`` class in the active language, as get_FOO_display gives.
 

@@ -108,10 +108,6 @@ else:
         }
     }
 
-# base.html's navigation, language options and footer, rendered once per process for each language,
-# role combination and current page (the {% cache ... using="fragments" %} blocks): they depend only
-# on those keys and the code, hold nothing personal, and cannot go stale while the process runs.
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 # Rate limits on the public forms (buurtbemiddeling.ratelimit, on top of django-ratelimit).
 # Successful submissions per client address, "<count>/<period>" with period s, m, h or d.
