@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reference data looked up twice in one request is asked once (buurtbemiddeling.request_memo).
+    "buurtbemiddeling.request_memo.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "buurtbemiddeling.middleware.DutchUnlessChosenLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -14,6 +14,7 @@ from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
+from buurtbemiddeling.request_memo import per_request
 
 from ..models import (
     TRANSITIONS,
@@ -61,6 +62,8 @@ def _postcode_area(digits: str):
 POSTCODE_AREA = Precompiled(_postcode_area, name="postcode area")
 
 
+# Per request: an intake form checks the postcode, then the intake service's guard asks again.
+@per_request
 def neighbourhood_for_postcode(postcode: str) -> Neighbourhood | None:
     areas = POSTCODE_AREA(digits=postcode[:4])
     return areas[0].neighbourhood if areas else None

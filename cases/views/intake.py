@@ -61,12 +61,14 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     organisation_form = organisation_form_class(data) if organisation_form_class else None
     if data is not None and (organisation_form is None or organisation_form.is_valid()):
         organisation = organisation_form.cleaned_data["organisation"] if organisation_form else choices[0]
-        # A second submit of a reference lands on the first referral, even when the browser
-        # lost some of the fields on the way back (a double submit makes one case).
-        earlier = existing_referral(organisation=organisation, partner_reference=form.partner_reference_as_typed())
-        if earlier is not None:
-            return _already_referred(request, earlier)
-        if form.is_valid():
+        if not form.is_valid():
+            # A second submit of a reference lands on the first referral, even when the browser
+            # lost some of the fields on the way back (a double submit makes one case). A valid
+            # one needs no look-up first: submit_referral answers it with the first referral.
+            earlier = existing_referral(organisation=organisation, partner_reference=form.partner_reference_as_typed())
+            if earlier is not None:
+                return _already_referred(request, earlier)
+        else:
             try:
                 result = submit_referral(
                     data=form.case_data(),

@@ -28,13 +28,15 @@ from bench.pages import PAGES, count_queries, find_targets
 # from django-otp's device table (no OTPMiddleware: one query less on every coordinator page). The
 # case page includes its access record (one INSERT). The triage queue's page carries the
 # queue's length on each row (buurtbemiddeling.pagination): no COUNT query of its own.
-# The referral POST (15, was 24): the view's organisations and earlier referral, the form's conflict
-# types and postcode, the service's membership and postcode (the service area guard, whose wijk
-# create_case now takes instead of looking it up a third time), then one statement per table
+# The referral POST (13, was 24): the view's organisations, the form's conflict types and postcode,
+# the service's membership (its service area guard gets the postcode's wijk from the form's look-up
+# in the same request: buurtbemiddeling.request_memo; create_case takes that wijk instead of
+# looking it up again), then one statement per table
 # written: the case number upsert, the case, its conflict types (INSERT ... SELECT by code instead
 # of reading them again), its parties (one bulk INSERT), the event, the notification. The service
 # no longer looks for an earlier referral before writing: the unique constraint refuses a second
-# one and only then is it looked up (cases.services.intake.submit_referral), and the service adds
+# one and only then is it looked up (cases.services.intake.submit_referral; the view, too, looks
+# for an earlier referral only when the form does not validate), and the service adds
 # no transaction of its own around create_case's (one savepoint pair less). The foreign keys,
 # uniqueness and constraints of the new rows are left to the database instead of being read back
 # first by full_clean (cases.services.lifecycle.create_case).
@@ -49,7 +51,7 @@ from bench.pages import PAGES, count_queries, find_targets
 # (19 -> 16 on PostgreSQL). Served from the cache, the dashboard costs 3: user with groups, the
 # generation, the queue's per-request statement.
 # Every logged-in page reads its session from the cache (SESSION_ENGINE cached_db), not the database.
-COMMON = {"healthz": 0, "triage_queue": 2, "mediator_case_list": 3, "case_page": 8, "referral_post": 15}
+COMMON = {"healthz": 0, "triage_queue": 2, "mediator_case_list": 3, "case_page": 8, "referral_post": 13}
 PINS = {
     "postgresql": COMMON | {"dashboard": 14, "report_3_years": 17},
     "sqlite": COMMON | {"dashboard": 19, "report_3_years": 19},
