@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 from django.utils import timezone
 
 # Per database connection (thread-local in Django): key -> _Compiled. Weak, so a closed thread's go.
@@ -93,12 +94,31 @@ class _Compiled:
         self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
 
 
-class _BoundQuery:
-    """The stand-in queryset's Query, whose compiler runs the kept SQL with one call's parameters."""
+class Bound:
+    """One call's SQL and parameters (``Precompiled.bind``)."""
+
+    __slots__ = ("compiled", "params")
 
     def __init__(self, compiled: _Compiled, params: list):
+        self.compiled = compiled
+        self.params = params
+
+    @property
+    def sql(self) -> str:
+        return self.compiled.sql
+
+
+class _BoundQuery:
+    """The stand-in queryset's Query, whose compiler runs the kept SQL with one call's parameters.
+
+    With ``rows``, the rows that SQL gave (fetched together with other statements,
+    buurtbemiddeling.together), the compiler hands those on instead of running it.
+    """
+
+    def __init__(self, compiled: _Compiled, params: list, rows: list | None = None):
         self._compiled = compiled
         self._params = params
+        self._rows = rows
 
     def __getattr__(self, name):
         return getattr(self._compiled.queryset.query, name)
@@ -109,7 +129,20 @@ class _BoundQuery:
         sql, params = compiled.sql, tuple(self._params)
         compiler.as_sql = lambda with_limits=True, with_col_aliases=False: (sql, params)
         compiler.get_converters = lambda expressions: compiled.converters
+        if self._rows is not None:
+            compiler.execute_sql = _fetched(self._rows)
         return compiler
+
+
+def _fetched(rows: list):
+    """SQLCompiler.execute_sql for rows already fetched: the one chunk of them (MULTI, as iterables ask)."""
+
+    def execute_sql(result_type=MULTI, chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE):
+        if result_type != MULTI:
+            raise NotImplementedError(f"rows fetched beforehand are only handed on as {MULTI!r}, not {result_type!r}")
+        return iter([rows])
+
+    return execute_sql
 
 
 class Precompiled:
@@ -124,23 +157,34 @@ class Precompiled:
         return f"<Precompiled {self.name}>"
 
     def __call__(self, **values) -> list:
+        bound = self.bind(values)
+        if bound is None:
+            return list(self.build(**values))
+        return self.result(bound)
+
+    def bind(self, values: dict) -> Bound | None:
+        """This call's SQL and parameters; None when it must run as an ordinary queryset."""
         connection = connections[self.using]
         compiled = self._compiled_for(connection, values)
         if compiled is None or not all(
             _same_kind(values[name], compiled.stand_ins[name]) for name in compiled.stand_ins
         ):
-            return list(self.build(**values))
+            return None
         params = list(compiled.params)
         for position, name, transform in compiled.slots:
             params[position] = transform(values[name])
         if getattr(settings, "PRECOMPILED_QUERIES_CHECK", False):
             self._check(connection, compiled, params, values)
+        return Bound(compiled, params)
+
+    def result(self, bound: Bound, rows: list | None = None) -> list:
+        """What the queryset gives: its rows fetched now, or ``rows`` already fetched with ``bound.sql``."""
         # A copy of the stand-in queryset that shares its Query: _chain() would clone the Query, only for
         # it to be replaced. (copy.copy would evaluate the queryset: QuerySet.__getstate__ fetches.)
-        template = compiled.queryset
+        template = bound.compiled.queryset
         queryset = object.__new__(type(template))
         queryset.__dict__.update(template.__dict__)
-        queryset._query = _BoundQuery(compiled, params)
+        queryset._query = _BoundQuery(bound.compiled, bound.params, rows)
         return list(queryset)
 
     def _compiled_for(self, connection, values: dict) -> _Compiled | None:

@@ -6,13 +6,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audit.services import Action, record_access
+from audit.services import Action, access_record
 from buurtbemiddeling import workdays
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.listformats import ListDates, choice_labels, url_maker
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import Role, is_coordinator
+from buurtbemiddeling.together import Insert, Query, run_together
+from mediators.templatetags.matching_tags import DUO, lead_first
 
 from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
@@ -125,7 +127,7 @@ CASE_PARTIES = Precompiled(_case_parties, name="a case's parties")
 CASE_CONFLICT_TYPES = Precompiled(_case_conflict_types, name="a case's conflict types")
 
 
-def _timeline(case: Case) -> list[CaseEvent]:
+def _timeline(case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
     """The case's events with the labels and date strings the timeline shows, made once per event.
 
     Cheaper than get_..._display (which hashes every lazy choice label) and |date per event in the template.
@@ -134,7 +136,6 @@ def _timeline(case: Case) -> list[CaseEvent]:
     kinds = choice_labels(CaseEvent.Kind)
     statuses = choice_labels(Status)
     milestones = choice_labels(CaseEvent.Milestone)
-    events = CASE_EVENTS(case=case.pk)
     # As {% blocktranslate trimmed with name=... %}by {{ name }}{% endblocktranslate %}: the same msgid.
     by = _("by %(name)s")
     by_the_system = _("by the system")
@@ -198,17 +199,26 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     that a refused action shows its errors next to what they typed. Showing the page is an
     access to the case's personal data and is recorded, once per request.
     """
-    record_access(request.user, action=Action.CASE_PAGE, case=case)
-    parties = _with_labels(case, CASE_PARTIES(case=case.pk))
+    coordinator = is_coordinator(request.user)
+    # The access record and the reads it records, in one round trip (buurtbemiddeling.together).
+    _, parties, events, conflict_types, *duo = run_together(
+        Insert(access_record(request.user, action=Action.CASE_PAGE, case=case)),
+        Query(CASE_PARTIES, case=case.pk),
+        Query(CASE_EVENTS, case=case.pk),
+        Query(CASE_CONFLICT_TYPES, case=case.pk),
+        *([Query(DUO, case=case.pk)] if coordinator else []),
+    )
+    parties = _with_labels(case, parties)
     context = {
         "case": case,
         "parties": parties,
-        "events": _timeline(case),
-        "conflict_types": CASE_CONFLICT_TYPES(case=case.pk),
-        "is_coordinator": is_coordinator(request.user),
+        "events": _timeline(case, events),
+        "conflict_types": conflict_types,
+        "is_coordinator": coordinator,
     }
     intake_deadline = None
-    if context["is_coordinator"]:
+    if coordinator:
+        context["duo"] = lead_first(duo[0])
         context |= {name: EmptyActionForm(*ACTION_FORMS[name]) for name in ACTION_FORMS} | bound_forms
         context["actions"] = triage_actions(case)
         context["repeats"] = possible_repeats(case, parties=parties)

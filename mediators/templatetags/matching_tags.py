@@ -113,8 +113,15 @@ def exclusion_text(exclusion: matching.Exclusion, count: int) -> str:
 
 @register.simple_tag
 def duo_of(case) -> list[Assignment]:
-    """The active assignments (proposed or accepted) of ``case``, lead first: one query."""
-    return sorted(DUO(case=case.pk), key=lambda assignment: assignment.role != Assignment.Role.LEAD)
+    """The active assignments (proposed or accepted) of ``case``, lead first: one query.
+
+    The case page reads them with its other queries (cases.views.case_file) and passes ``duo``.
+    """
+    return lead_first(DUO(case=case.pk))
+
+
+def lead_first(assignments: list[Assignment]) -> list[Assignment]:
+    return sorted(assignments, key=lambda assignment: assignment.role != Assignment.Role.LEAD)
 
 
 @register.simple_tag

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from cases.models import CaseEvent, Party, Status
 from cases.templatetags.case_file_rows import party_cards, timeline_items
-from cases.views.case_file import CASE_PARTIES, _timeline, _with_labels
+from cases.views.case_file import CASE_EVENTS, CASE_PARTIES, _timeline, _with_labels
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,11 +69,15 @@ def parties_of(case_file) -> list[Party]:
     return [party for case in case_file for party in _with_labels(case, CASE_PARTIES(case=case.pk))]
 
 
+def timeline_of(case) -> list[CaseEvent]:
+    return _timeline(case, CASE_EVENTS(case=case.pk))
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_cards_and_entries_are_the_template_loops(case_file, language):
     with translation.override(language):
         parties = parties_of(case_file)
-        events = _timeline(case_file[0])
+        events = timeline_of(case_file[0])
         expected = REFERENCE.render(Context({"parties": parties, "events": events}))
         written = f"<parties>\n{party_cards(parties)}</parties>\n<events>\n{timeline_items(events)}</events>"
 
@@ -83,7 +87,7 @@ def test_the_cards_and_entries_are_the_template_loops(case_file, language):
 
 def test_every_branch_is_covered_and_escaped(case_file):
     with translation.override("nl"):
-        html = party_cards(parties_of(case_file)) + timeline_items(_timeline(case_file[0]))
+        html = party_cards(parties_of(case_file)) + timeline_items(timeline_of(case_file[0]))
 
     assert "<b>" not in html and html.count("&lt;b&gt;&quot;Ons &amp; Huis&quot;&lt;/b&gt;") == 3
     assert html.count("tolk nodig") == 1 and html.count("<dd>–</dd>") == 4  # no name, address, phone, email

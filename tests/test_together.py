@@ -1,0 +1,126 @@
+"""buurtbemiddeling.together: statements sent together give what they give one by one."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DataError, connection, transaction
+from django.db.models import ExpressionWrapper, F, IntegerField, Value
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from audit.models import AccessRecord
+from audit.services import access_record
+from buurtbemiddeling.precompiled import Precompiled
+from buurtbemiddeling.together import Insert, Query, Statement, run_together
+from cases.models import Case, CaseEvent, Party
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PARTIES = Precompiled(lambda case: Party.objects.filter(case_id=case).select_related("case").order_by("pk"))
+NUMBERS = Precompiled(lambda since: Case.objects.filter(pk__gte=since).values("pk", "number").order_by("pk"))
+# Divides by its parameter in PostgreSQL, for every case: 0 makes the statement fail there.
+DIVIDED = Precompiled(
+    lambda by: Case.objects.annotate(
+        share=ExpressionWrapper(F("pk") / Value(by), output_field=IntegerField())
+    ).values_list("share", flat=True)
+)
+
+
+@pytest.fixture
+def cases():
+    made = [factories.CaseFactory() for _ in range(3)]
+    for case in made:
+        factories.PartyFactory(case=case, name=f"A van {case.number}")
+        factories.PartyFactory(case=case, name=f"B van {case.number}", role=Party.Role.B)
+    return made
+
+
+def test_each_result_is_the_one_of_its_query_alone(cases, coordinator):
+    first, second, _ = cases
+    record = access_record(coordinator, action=AccessRecord.Action.CASE_PAGE, case=first)
+
+    with CaptureQueriesContext(connection) as queries:
+        written, parties, numbers, other_parties = run_together(
+            Insert(record),
+            Query(PARTIES, case=first.pk),
+            Query(NUMBERS, since=second.pk),
+            Query(PARTIES, case=second.pk),
+        )
+
+    assert written is None
+    assert len(queries) == 4
+    assert [(p.pk, p.name, p.case.number) for p in parties] == [
+        (p.pk, p.name, p.case.number) for p in PARTIES(case=first.pk)
+    ]
+    assert [p.pk for p in parties] == list(first.parties.order_by("pk").values_list("pk", flat=True))
+    assert numbers == NUMBERS(since=second.pk) == [{"pk": c.pk, "number": c.number} for c in cases[1:]]
+    assert [p.name for p in other_parties] == [f"A van {second.number}", f"B van {second.number}"]
+    stored = AccessRecord.objects.get()
+    assert (stored.user, stored.case, stored.action, stored.at is not None) == (
+        coordinator,
+        first,
+        AccessRecord.Action.CASE_PAGE,
+        True,
+    )
+    assert not record._state.adding
+
+
+def test_no_statements_no_rows_and_an_empty_result(cases):
+    assert run_together() == []
+    assert run_together(Query(PARTIES, case=cases[-1].pk + 1000)) == [[]]
+
+
+@pytest.mark.postgres  # SQLite divides by zero into NULL
+def test_an_error_is_raised_as_djangos_and_the_connection_goes_on(cases):
+    with pytest.raises(DataError), transaction.atomic():
+        run_together(Query(PARTIES, case=cases[0].pk), Query(DIVIDED, by=0))
+
+    (shares,) = run_together(Query(DIVIDED, by=1))
+    assert sorted(shares) == sorted(case.pk for case in cases)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_statements_are_one_round_trip_and_one_implicit_transaction(coordinator):
+    case = factories.CaseFactory()
+    # The INSERT is sent first, the failing query after it: one by one (autocommit) the record would
+    # stay; in one pipeline they are one implicit transaction, and the error takes the INSERT with it.
+    with pytest.raises(DataError):
+        run_together(
+            Insert(access_record(coordinator, action=AccessRecord.Action.CASE_PAGE, case=case)),
+            Query(DIVIDED, by=0),
+        )
+    assert not AccessRecord.objects.exists()
+
+    run_together(Insert(access_record(coordinator, action=AccessRecord.Action.CASE_PAGE, case=case)))
+    assert AccessRecord.objects.count() == 1
+
+
+def test_inserts_get_their_pks_and_a_statement_runs_in_its_place(cases):
+    case = cases[0]
+    notes = [
+        CaseEvent(case=case, kind=CaseEvent.Kind.NOTE, text=f"Notitie {n}", created_at=timezone.now())
+        for n in (1, 2, 3)
+    ]
+    table = connection.ops.quote_name(Case._meta.db_table)
+
+    results = run_together(
+        Insert(*notes),
+        Statement(f"UPDATE {table} SET description = %s WHERE id = %s", ["Bijgewerkt", case.pk]),  # noqa: S608
+        Query(PARTIES, case=case.pk),
+    )
+
+    assert results[:2] == [None, None] and len(results[2]) == 2
+    stored = list(CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.NOTE).order_by("pk"))
+    assert [(note.pk, note.text) for note in notes] == [(row.pk, row.text) for row in stored]
+    assert all(not note._state.adding and note._state.db == "default" for note in notes)
+    case.refresh_from_db()
+    assert case.description == "Bijgewerkt"
+
+
+def test_an_insert_takes_instances_of_one_model():
+    with pytest.raises(ValueError, match="one model"):
+        Insert()
+    with pytest.raises(ValueError, match="one model"):
+        Insert(AccessRecord(action="x"), CaseEvent(kind=CaseEvent.Kind.NOTE))
