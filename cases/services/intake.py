@@ -21,7 +21,8 @@ from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
-from partners.models import Membership
+from buurtbemiddeling.request_memo import per_request
+from partners.models import Membership, Organisation
 
 from ..models import Case, CaseEvent, Channel, Neighbourhood
 from .lifecycle import CaseData, create_case, neighbourhood_for_postcode
@@ -105,17 +106,27 @@ def _referral(organisation: int, partner_reference: str):
     return Case.objects.filter(referring_organisation_id=organisation, partner_reference=partner_reference)[:1]
 
 
-def _referrer_membership(user: int, organisation: int):
-    return (
-        Membership.objects.referrers()
-        .filter(user_id=user, organisation_id=organisation, organisation__is_active=True)
-        .values_list("pk", flat=True)[:1]
-    )
+def referring_organisations_queryset(user: int):
+    return Organisation.objects.filter(
+        is_active=True,
+        memberships__user_id=user,
+        memberships__role=Membership.Role.REFERRER,
+    ).order_by("name")
 
 
 # Asked on every referral: compiled once per process (buurtbemiddeling.precompiled).
 REFERRAL = Precompiled(_referral, name="referral by reference")
-REFERRER_MEMBERSHIP = Precompiled(_referrer_membership, name="referrer membership")
+REFERRING_ORGANISATIONS = Precompiled(referring_organisations_queryset, name="referring organisations")
+
+
+@per_request
+def referring_organisations(user: int) -> list[Organisation]:
+    """The active organisations the user with pk ``user`` refers for, by name.
+
+    Asked by the referral form (whose organisations to offer) and by submit_referral (may this
+    user refer for that one): once per request (buurtbemiddeling.request_memo).
+    """
+    return REFERRING_ORGANISATIONS(user=user)
 
 
 def existing_referral(*, organisation, partner_reference: str) -> Case | None:
@@ -145,7 +156,7 @@ def submit_referral(*, data: CaseData, referrer, organisation, as_submitted: dic
         raise DomainError(_("A referral comes in as a partner referral."))
     if not data.partner_reference:
         raise DomainError(_("A referral needs your own reference."))
-    if not REFERRER_MEMBERSHIP(user=referrer.pk, organisation=organisation.pk):
+    if organisation.pk not in {mine.pk for mine in referring_organisations(referrer.pk)}:
         raise DomainError(_("You can only refer on behalf of your own organisation."))
     try:
         neighbourhood = _ensure_in_service_area(data.postcode)

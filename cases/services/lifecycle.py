@@ -15,6 +15,7 @@ from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.request_memo import per_request
+from buurtbemiddeling.together import Insert, Statement, run_together
 
 from ..models import (
     TRANSITIONS,
@@ -163,15 +164,12 @@ def create_case(
     case.full_clean(
         exclude=[*_LOADED_RELATIONS, "number", "conflict_types"], validate_unique=False, validate_constraints=False
     )
-    case.save()
-    if data.conflict_type_codes:
-        _link_conflict_types(case, data.conflict_type_codes)
     parties = [Party(case=case, **party.__dict__) for party in data.parties]
     for row in parties:
-        # The case was just created: it exists and has no parties yet (one A and one B per case).
+        # The case is about to be created: it exists then and has no parties yet (one A and one B per case).
         row.full_clean(exclude=["case"], validate_constraints=False)
-    Party.objects.bulk_create(parties)
-    event = CaseEvent.objects.create(
+    case.save()
+    event = CaseEvent(
         case=case,
         actor=actor if getattr(actor, "pk", None) else None,
         created_at=received_at,
@@ -179,12 +177,19 @@ def create_case(
         new_status=Status.NEW,
         milestone=CaseEvent.Milestone.RECEIVED,
     )
+    # What hangs on the new case, in one round trip (buurtbemiddeling.together); the event's pk is
+    # read back for the notification.
+    run_together(
+        *([_conflict_types_link(case, data.conflict_type_codes)] if data.conflict_type_codes else []),
+        *([Insert(*parties)] if parties else []),
+        Insert(event),
+    )
     _notify_referrer(case=case, event=event)
     return case
 
 
-def _link_conflict_types(case: Case, codes: tuple[str, ...]) -> None:
-    """Link ``case`` to the conflict types with these codes, in one statement.
+def _conflict_types_link(case: Case, codes: tuple[str, ...]) -> Statement:
+    """The statement that links ``case`` to the conflict types with these codes.
 
     INSERT ... SELECT: the codes are resolved to rows by the database, so a code that names no
     conflict type links nothing (as the look-up and bulk insert it replaces did), and nothing
@@ -194,14 +199,13 @@ def _link_conflict_types(case: Case, codes: tuple[str, ...]) -> None:
     kinds = ConflictType._meta
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(codes))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(links.db_table)} "  # noqa: S608  # nosec B608 - the models' table and column names
-            f"({quote(links.get_field('case').column)}, {quote(links.get_field('conflicttype').column)}) "
-            f"SELECT %s, {quote(kinds.pk.column)} FROM {quote(kinds.db_table)} "
-            f"WHERE {quote(kinds.get_field('code').column)} IN ({placeholders})",
-            [case.pk, *codes],
-        )
+    return Statement(
+        f"INSERT INTO {quote(links.db_table)} "  # noqa: S608  # nosec B608 - the models' table and column names
+        f"({quote(links.get_field('case').column)}, {quote(links.get_field('conflicttype').column)}) "
+        f"SELECT %s, {quote(kinds.pk.column)} FROM {quote(kinds.db_table)} "
+        f"WHERE {quote(kinds.get_field('code').column)} IN ({placeholders})",
+        [case.pk, *codes],
+    )
 
 
 def _notify_referrer(*, case: Case, event: CaseEvent) -> None:

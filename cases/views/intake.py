@@ -20,41 +20,28 @@ from django.views.decorators.http import require_GET, require_http_methods
 from buurtbemiddeling import ratelimit
 from buurtbemiddeling.decorators import role_required
 from buurtbemiddeling.errors import DomainError
-from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import Role
-from partners.models import Membership, Organisation
 
 from ..forms import PhoneIntakeForm, ReferralForm, SelfReportForm, organisation_choice_form
 from ..services import existing_referral, register_reported_case, submit_referral, submit_self_report
+from ..services.intake import referring_organisations, referring_organisations_queryset
 
 logger = logging.getLogger(__name__)
 
 SELF_REPORT_RATE_GROUP = "self_report"
 
 
-def _referring_organisations(user: int):
-    return Organisation.objects.filter(
-        is_active=True,
-        memberships__user_id=user,
-        memberships__role=Membership.Role.REFERRER,
-    ).order_by("name")
-
-
-# Every referral form, shown or sent: compiled once per process (buurtbemiddeling.precompiled).
-REFERRING_ORGANISATIONS = Precompiled(_referring_organisations, name="referring organisations")
-
-
 @never_cache
 @role_required(Role.REFERRER)
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest) -> HttpResponse:
-    choices = REFERRING_ORGANISATIONS(user=request.user.pk)
+    choices = referring_organisations(request.user.pk)
     if not choices:
         return render(request, "cases/referral_form.html", {"form": None})
     # The organisation comes from the login. Only someone who refers for several organisations
     # picks one, and only among their own.
     organisation_form_class = (
-        organisation_choice_form(_referring_organisations(request.user.pk)) if len(choices) > 1 else None
+        organisation_choice_form(referring_organisations_queryset(request.user.pk)) if len(choices) > 1 else None
     )
     data = request.POST if request.method == "POST" else None
     form = ReferralForm(data)
