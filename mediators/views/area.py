@@ -28,6 +28,7 @@ from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.listformats import ListDates, choice_labels, url_maker
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import Role, has_role
+from buurtbemiddeling.together import Query, run_together
 from cases import services
 from cases.access import get_case_for_user
 from cases.mediation import AGREEMENT_MEETING_KINDS, MEETING_STATUSES, ContactResult, default_follow_up_on, rights_for
@@ -47,6 +48,7 @@ from ..mediation_forms import (
 )
 from ..models import Assignment, Mediator
 from ..querysets import mediator_pk_of
+from ..templatetags.matching_tags import OPEN_PROPOSAL_COUNT
 
 # "Mijn zaken" --------------------------------------------------------------------------------
 
@@ -97,12 +99,17 @@ def _my_cases_of(mediator: int, now, recently):
 MY_CASES = Precompiled(_my_cases_of, name="Mijn zaken")
 
 
-def _my_cases(user, *, now) -> list[dict]:
-    """The user's open cases and those closed within the reopen window, with their next dates."""
+def _my_cases(user, *, now) -> tuple[list[dict], int]:
+    """The user's open cases and those closed within the reopen window, with their next dates; and
+    how many proposals wait for their answer. Both in one round trip (buurtbemiddeling.together)."""
     mediator = mediator_pk_of(user)
     if mediator is None:
-        return []
-    return MY_CASES(mediator=mediator, now=now, recently=now - timedelta(days=settings.REOPEN_WINDOW_DAYS))
+        return [], 0
+    cases, (proposal_count,) = run_together(
+        Query(MY_CASES, mediator=mediator, now=now, recently=now - timedelta(days=settings.REOPEN_WINDOW_DAYS)),
+        Query(OPEN_PROPOSAL_COUNT, mediator=mediator),
+    )
+    return cases, proposal_count
 
 
 def _with_list_strings(cases: list[dict], *, today) -> list[dict]:
@@ -144,13 +151,15 @@ def _with_list_strings(cases: list[dict], *, today) -> list[dict]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    cases = _with_list_strings(_my_cases(request.user, now=now), today=timezone.localdate(now))
+    cases, proposal_count = _my_cases(request.user, now=now)
+    cases = _with_list_strings(cases, today=timezone.localdate(now))
     return render(
         request,
         "mediators/home.html",
         {
             "cases": [case for case in cases if case["is_open"]],
             "closed_cases": [case for case in cases if not case["is_open"]],
+            "proposal_count": proposal_count,
         },
     )
 
