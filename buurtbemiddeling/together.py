@@ -20,7 +20,7 @@ statements run one after the other with the same results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -30,10 +30,12 @@ from django.db.models.sql import InsertQuery
 from .precompiled import Precompiled
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Query:
+    """A precompiled query and its values: ``Query(CASE_PARTIES, case=7)``."""
+
     precompiled: Precompiled
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any]
 
     def __init__(self, precompiled: Precompiled, /, **values):
         object.__setattr__(self, "precompiled", precompiled)
@@ -42,6 +44,8 @@ class Query:
 
 @dataclass(frozen=True, init=False)
 class Insert:
+    """New instances of one model, written in one INSERT: ``Insert(record)``, ``Insert(*parties)``."""
+
     objs: tuple[Model, ...]
 
     def __init__(self, *objs: Model):
