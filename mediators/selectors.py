@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from buurtbemiddeling.precompiled import Precompiled
 from cases.models import Case, Language, PostcodeArea, Status
 
 from . import matching
@@ -175,3 +176,49 @@ def matching_queue():
         )
         .order_by("received_at", "pk")
     )
+
+
+# The duo on a coordinator's case page, and the open-proposal count on a mediator's home page:
+# both read with those pages' other queries (buurtbemiddeling.together).
+
+
+def _duo(case: int):
+    # Ordered by role only: the default ordering (case, role) joins the case table just to sort one case's rows.
+    return (
+        Assignment.objects.filter(case_id=case, status__in=Assignment.Status.active())
+        .select_related("mediator__user")
+        # What _matching.html shows (the mediator's name: Mediator.__str__): not the users' passwords and the rest.
+        .only(
+            "role",
+            "status",
+            "case_id",
+            "mediator__user__first_name",
+            "mediator__user__last_name",
+            "mediator__user__username",
+        )
+        .order_by("role")
+    )
+
+
+# On every coordinator's case page: compiled once per process (buurtbemiddeling.precompiled).
+DUO = Precompiled(_duo, name="a case's duo")
+
+
+def lead_first(assignments: list[Assignment]) -> list[Assignment]:
+    return sorted(assignments, key=lambda assignment: assignment.role != Assignment.Role.LEAD)
+
+
+def _open_proposal_count(mediator: int):
+    # COUNT(*) as a plain function, so one row without a GROUP BY: what .count() asks, as a queryset.
+    count = Func(template="COUNT(*)", output_field=IntegerField())
+    return (
+        Assignment.objects.filter(mediator_id=mediator)
+        .open_proposals()
+        .order_by()
+        .annotate(n=count)
+        .values_list("n", flat=True)
+    )
+
+
+# On every visit of a mediator's home page: compiled once per process (buurtbemiddeling.precompiled).
+OPEN_PROPOSAL_COUNT = Precompiled(_open_proposal_count, name="open proposal count")

@@ -14,7 +14,7 @@ from buurtbemiddeling.models import Notification
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.roles import Role, is_coordinator
 from buurtbemiddeling.together import Insert, Query, run_together
-from mediators.templatetags.matching_tags import DUO, lead_first
+from mediators.selectors import DUO, lead_first
 
 from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm

@@ -23,8 +23,14 @@ from buurtbemiddeling.errors import DomainError
 from buurtbemiddeling.roles import Role
 
 from ..forms import PhoneIntakeForm, ReferralForm, SelfReportForm, organisation_choice_form
-from ..services import existing_referral, register_reported_case, submit_referral, submit_self_report
-from ..services.intake import referring_organisations, referring_organisations_queryset
+from ..services import (
+    existing_referral,
+    referring_organisations,
+    referring_organisations_queryset,
+    register_reported_case,
+    submit_referral,
+    submit_self_report,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -6,16 +6,13 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.db.models import Func, IntegerField
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbemiddeling.precompiled import Precompiled
 from mediators import matching, selectors
 from mediators.models import Assignment
-from mediators.querysets import mediator_pk_of
 
 register = template.Library()
 
@@ -112,21 +109,9 @@ def exclusion_text(exclusion: matching.Exclusion, count: int) -> str:
 
 
 @register.simple_tag
-def duo_of(case) -> list[Assignment]:
-    """The active assignments (proposed or accepted) of ``case``, lead first: one query.
-
-    The case page reads them with its other queries (cases.views.case_file) and passes ``duo``.
-    """
-    return lead_first(DUO(case=case.pk))
-
-
-def lead_first(assignments: list[Assignment]) -> list[Assignment]:
-    return sorted(assignments, key=lambda assignment: assignment.role != Assignment.Role.LEAD)
-
-
-@register.simple_tag
 def duo_items(duo) -> SafeString:
-    """An ``<li>`` per assignment of ``duo_of``: role, mediator and whether they accepted, escaped.
+    """An ``<li>`` per assignment of a duo (mediators.selectors.DUO, lead first): role, mediator and whether
+    they accepted, escaped.
 
     Written here rather than as a template loop (a tenth of a millisecond per mediator on the case page,
     issue 9); tests/coordination/test_duo_items.py requires the HTML of the loop it replaced.
@@ -141,55 +126,6 @@ def duo_items(duo) -> SafeString:
         for assignment in duo
     ]
     return mark_safe("".join(items))  # noqa: S308 - every value above is escaped  # nosec B308 B703
-
-
-def _duo(case: int):
-    # Ordered by role only: the default ordering (case, role) joins the case table just to sort one case's rows.
-    return (
-        Assignment.objects.filter(case_id=case, status__in=Assignment.Status.active())
-        .select_related("mediator__user")
-        # What _matching.html shows (the mediator's name: Mediator.__str__): not the users' passwords and the rest.
-        .only(
-            "role",
-            "status",
-            "case_id",
-            "mediator__user__first_name",
-            "mediator__user__last_name",
-            "mediator__user__username",
-        )
-        .order_by("role")
-    )
-
-
-# On every coordinator's case page: compiled once per process (buurtbemiddeling.precompiled).
-DUO = Precompiled(_duo, name="a case's duo")
-
-
-@register.simple_tag(takes_context=True)
-def open_proposal_count(context) -> int:
-    """How many proposals wait for the current mediator's answer: one query."""
-    request = context.get("request")
-    mediator = mediator_pk_of(request.user) if request is not None else None
-    if mediator is None:
-        return 0
-    (count,) = OPEN_PROPOSAL_COUNT(mediator=mediator)
-    return count
-
-
-def _open_proposal_count(mediator: int):
-    # COUNT(*) as a plain function, so one row without a GROUP BY: what .count() asks, as a queryset.
-    count = Func(template="COUNT(*)", output_field=IntegerField())
-    return (
-        Assignment.objects.filter(mediator_id=mediator)
-        .open_proposals()
-        .order_by()
-        .annotate(n=count)
-        .values_list("n", flat=True)
-    )
-
-
-# On every visit of a mediator's home page: compiled once per process (buurtbemiddeling.precompiled).
-OPEN_PROPOSAL_COUNT = Precompiled(_open_proposal_count, name="open proposal count")
 
 
 @register.simple_tag

@@ -48,7 +48,7 @@ from ..mediation_forms import (
 )
 from ..models import Assignment, Mediator
 from ..querysets import mediator_pk_of
-from ..templatetags.matching_tags import OPEN_PROPOSAL_COUNT
+from ..selectors import OPEN_PROPOSAL_COUNT
 
 # "Mijn zaken" --------------------------------------------------------------------------------
 

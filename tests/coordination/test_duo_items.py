@@ -11,7 +11,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 from mediators.models import Assignment
-from mediators.templatetags.matching_tags import duo_items, duo_of
+from mediators.selectors import DUO, lead_first
+from mediators.templatetags.matching_tags import duo_items
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def duos():
         co = factories.MediatorFactory(user__first_name="", user__last_name="", user__username=f"cor{n}")
         factories.AssignmentFactory(case=case, mediator=co, role=Assignment.Role.CO, status=co_status)
         factories.AssignmentFactory(case=case, mediator=lead, role=Assignment.Role.LEAD, status=lead_status)
-        made.append(duo_of(case))
+        made.append(lead_first(DUO(case=case.pk)))
     return made
 
 
