@@ -27,7 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 
-from .precompiled import Precompiled
+from .precompiled import Bound, Precompiled
 
 
 @dataclass(frozen=True, init=False)
@@ -77,7 +77,7 @@ def run_together(*statements: Query | Insert | Statement, using: str = DEFAULT_D
     if not _pipeline_supported(connection) or any(
         b is None for b, item in zip(bound, statements, strict=True) if isinstance(item, Query)
     ):
-        return [_run_alone(item, using) for item in statements]
+        return [_run_alone(item, b, using) for b, item in zip(bound, statements, strict=True)]
     inserts = {i: _InsertSQL(item.objs, connection) for i, item in enumerate(statements) if isinstance(item, Insert)}
     # Django's cursors: the health check, the error wrapping and (in tests) the query log as for any query.
     cursors = [connection.cursor() for _ in statements]
@@ -104,9 +104,10 @@ def run_together(*statements: Query | Insert | Statement, using: str = DEFAULT_D
             cursor.close()
 
 
-def _run_alone(item: Query | Insert | Statement, using: str):
+def _run_alone(item: Query | Insert | Statement, bound: Bound | None, using: str):
     if isinstance(item, Query):
-        return item.precompiled(**item.values)
+        # Bound already (not bound again by calling the query): its SQL, or the ordinary queryset.
+        return item.precompiled.result(bound) if bound is not None else list(item.precompiled.build(**item.values))
     if isinstance(item, Insert):
         type(item.objs[0])._base_manager.using(using).bulk_create(item.objs)
     else:
