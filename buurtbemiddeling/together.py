@@ -10,9 +10,11 @@ PostgreSQL runs them in order, and the answers come back together::
 
 A ``Query`` is a ``Precompiled`` query with its values; its result is what the call would give. An
 ``Insert`` is one or more new instances of a model, written as ``bulk_create`` writes them (one
-INSERT, no signals, the pk read back and set); a ``Statement`` is SQL that gives no rows. Both have
-None for a result. The statements run in order; in autocommit mode, up to the end of the pipeline they
-form one implicit transaction, so that an error in one leaves none of them done and raises it.
+INSERT, no signals, the pk read back and set; ``ignore_conflicts`` as bulk_create's), with None for a
+result; a ``Statement`` is SQL with its parameters, and its result the rows it returns (a list of
+tuples), or None for SQL that returns none. The statements run in order; in autocommit mode, up to
+the end of the pipeline they form one implicit transaction, so that an error in one leaves none of
+them done and raises it.
 
 Elsewhere (SQLite, a libpq without pipeline mode) and for a query that cannot be precompiled, the
 statements run one after the other with the same results.
@@ -23,8 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import Model
+from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 from .precompiled import Bound, Precompiled
@@ -44,19 +47,25 @@ class Query:
 
 @dataclass(frozen=True, init=False)
 class Insert:
-    """New instances of one model, written in one INSERT: ``Insert(record)``, ``Insert(*parties)``."""
+    """New instances of one model, written in one INSERT: ``Insert(record)``, ``Insert(*parties)``.
+
+    ``ignore_conflicts``: a row that would break a unique constraint is skipped (ON CONFLICT DO
+    NOTHING), as with ``bulk_create(ignore_conflicts=True)``; no pk is read back then.
+    """
 
     objs: tuple[Model, ...]
+    ignore_conflicts: bool
 
-    def __init__(self, *objs: Model):
+    def __init__(self, *objs: Model, ignore_conflicts: bool = False):
         if not objs or len({type(obj) for obj in objs}) != 1:
             raise ValueError("Insert takes one or more new instances of one model")
         object.__setattr__(self, "objs", objs)
+        object.__setattr__(self, "ignore_conflicts", ignore_conflicts)
 
 
 @dataclass(frozen=True)
 class Statement:
-    """SQL that gives no rows (an INSERT ... SELECT, say), with its parameters."""
+    """SQL with its parameters (an INSERT ... SELECT, an upsert with RETURNING, say)."""
 
     sql: str
     params: list
@@ -71,14 +80,21 @@ def _pipeline_supported(connection) -> bool:
 
 
 def run_together(*statements: Query | Insert | Statement, using: str = DEFAULT_DB_ALIAS) -> list:
-    """Each statement's result (a Query's list; None for the others), from one round trip where possible."""
+    """Each statement's result (a Query's list, a Statement's rows, None for an Insert).
+
+    In one round trip where possible.
+    """
     connection = connections[using]
     bound = [item.precompiled.bind(item.values) if isinstance(item, Query) else None for item in statements]
     if not _pipeline_supported(connection) or any(
         b is None for b, item in zip(bound, statements, strict=True) if isinstance(item, Query)
     ):
         return [_run_alone(item, b, using) for b, item in zip(bound, statements, strict=True)]
-    inserts = {i: _InsertSQL(item.objs, connection) for i, item in enumerate(statements) if isinstance(item, Insert)}
+    inserts = {
+        i: _InsertSQL(item.objs, connection, ignore_conflicts=item.ignore_conflicts)
+        for i, item in enumerate(statements)
+        if isinstance(item, Insert)
+    }
     # Django's cursors: the health check, the error wrapping and (in tests) the query log as for any query.
     cursors = [connection.cursor() for _ in statements]
     try:
@@ -97,7 +113,9 @@ def run_together(*statements: Query | Insert | Statement, using: str = DEFAULT_D
                 continue
             if isinstance(item, Insert):
                 inserts[i].saved(cursor.fetchall() if inserts[i].returning_fields else [], using)
-            results.append(None)
+                results.append(None)
+            else:
+                results.append(_rows(cursor))
         return results
     finally:
         for cursor in cursors:
@@ -109,17 +127,22 @@ def _run_alone(item: Query | Insert | Statement, bound: Bound | None, using: str
         # Bound already (not bound again by calling the query): its SQL, or the ordinary queryset.
         return item.precompiled.result(bound) if bound is not None else list(item.precompiled.build(**item.values))
     if isinstance(item, Insert):
-        type(item.objs[0])._base_manager.using(using).bulk_create(item.objs)
-    else:
-        with connections[using].cursor() as cursor:
-            cursor.execute(item.sql, item.params)
-    return None
+        type(item.objs[0])._base_manager.using(using).bulk_create(item.objs, ignore_conflicts=item.ignore_conflicts)
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute(item.sql, item.params)
+        return _rows(cursor)
+
+
+def _rows(cursor) -> list[tuple] | None:
+    """The rows a Statement returned; None when its SQL returns none (no RETURNING, say)."""
+    return [tuple(row) for row in cursor.fetchall()] if cursor.description is not None else None
 
 
 class _InsertSQL:
     """The INSERT that ``bulk_create(objs)`` would send, with the columns it reads back (the pk)."""
 
-    def __init__(self, objs: tuple[Model, ...], connection):
+    def __init__(self, objs: tuple[Model, ...], connection, *, ignore_conflicts: bool = False):
         self.objs = objs
         meta = objs[0]._meta
         for obj in objs:  # as QuerySet._prepare_for_bulk_create
@@ -132,10 +155,15 @@ class _InsertSQL:
             for f in meta.local_concrete_fields
             if not f.generated and not (f is meta.auto_field and any(obj.pk is None for obj in objs))
         ]
-        query = InsertQuery(type(objs[0]))
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        if on_conflict and not connection.features.supports_ignore_conflicts:
+            raise NotSupportedError("This database backend does not support ignoring conflicts.")
+        query = InsertQuery(type(objs[0]), on_conflict=on_conflict)
         query.insert_values(fields, objs)
         self.compiler = query.get_compiler(connection=connection)
-        self.returning_fields = meta.db_returning_fields if connection.features.can_return_rows_from_bulk_insert else []
+        # As bulk_create: a skipped row has nothing to read back, so nothing is read back at all.
+        can_return = connection.features.can_return_rows_from_bulk_insert and on_conflict is None
+        self.returning_fields = meta.db_returning_fields if can_return else []
         self.compiler.returning_fields = self.returning_fields
         ((self.sql, params),) = self.compiler.as_sql()
         self.params = list(params)
@@ -151,5 +179,8 @@ class _InsertSQL:
                 for value, field in zip(row, self.returning_fields, strict=True):
                     setattr(obj, field.attname, value)
         for obj in self.objs:
+            if obj.pk is None:
+                # As bulk_create: a row written with ignore_conflicts has no pk read back and stays unsaved.
+                continue
             obj._state.adding = False
             obj._state.db = using

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ExpressionWrapper, F, IntegerField, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessRecord
 from audit.services import access_record
+from buurtbemiddeling.models import Notification
+from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.together import Insert, Query, Statement, run_together
 from cases.models import Case, CaseEvent, Party
@@ -124,3 +126,36 @@ def test_an_insert_takes_instances_of_one_model():
         Insert()
     with pytest.raises(ValueError, match="one model"):
         Insert(AccessRecord(action="x"), CaseEvent(kind=CaseEvent.Kind.NOTE))
+
+
+def test_a_statement_gives_the_rows_it_returns_and_none_when_it_returns_none(cases):
+    table = connection.ops.quote_name(Case._meta.db_table)
+    ordered = sorted(cases, key=lambda case: case.pk)
+
+    update = f"UPDATE {table} SET description = %s WHERE id = %s"  # noqa: S608 - the model's table
+    returned, updated, selected = run_together(
+        Statement(update + " RETURNING id, description", ["Eén", ordered[0].pk]),
+        Statement(update, ["Twee", ordered[1].pk]),
+        Statement(f"SELECT id FROM {table} WHERE id >= %s ORDER BY id", [ordered[1].pk]),  # noqa: S608
+    )
+
+    assert returned == [(ordered[0].pk, "Eén")]
+    assert updated is None
+    assert selected == [(ordered[1].pk,), (ordered[2].pk,)]
+    assert list(Case.objects.order_by("pk").values_list("description", flat=True)[:2]) == ["Eén", "Twee"]
+
+
+def test_an_insert_that_ignores_conflicts_skips_a_row_that_exists_and_writes_the_others(cases, coordinator):
+    def row(key):
+        return Notification(kind=Notification.Kind.MILESTONE, recipient=coordinator, key=key, due_at=timezone.now())
+
+    schedule([row("together:1")])
+    rows = [row("together:1"), row("together:2")]
+
+    assert run_together(Insert(*rows, ignore_conflicts=True), Query(PARTIES, case=cases[0].pk))[0] is None
+
+    assert sorted(Notification.objects.values_list("key", flat=True)) == ["together:1", "together:2"]
+    # As with bulk_create(ignore_conflicts=True): nothing is read back, so the instances stay unsaved.
+    assert all(r.pk is None and r._state.adding for r in rows)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        run_together(Insert(row("together:2")))

@@ -36,8 +36,8 @@ class IllegalTransition(DomainError):
     pass
 
 
-def _next_case_number(year: int) -> str:
-    """Hand out the next number of ``year``; call inside a transaction.
+def _case_number_statement(year: int) -> Statement:
+    """The statement that hands out the next number of ``year``; run it inside a transaction.
 
     One statement: the year's row is created at 1 or counted up, and the new value returned.
     Its row lock is held until the caller's transaction ends, so concurrent creators queue on
@@ -45,14 +45,34 @@ def _next_case_number(year: int) -> str:
     (ON CONFLICT). PostgreSQL and SQLite (3.35+) both speak this upsert with RETURNING.
     """
     table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608  # nosec B608 - the model's table name
-            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [year],
-        )
-        last = cursor.fetchone()[0]
+    return Statement(
+        f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608  # nosec B608 - the model's table name
+        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+        [year],
+    )
+
+
+def _case_number(year: int, rows: list[tuple]) -> str:
+    """The case number from the rows of ``_case_number_statement(year)``: 2026-0042."""
+    ((last,),) = rows
     return f"{year}-{last:04d}"
+
+
+def _next_case_number(year: int) -> str:
+    """Hand out the next number of ``year``; call inside a transaction (see _case_number_statement)."""
+    (rows,) = run_together(_case_number_statement(year))
+    return _case_number(year, rows)
+
+
+def _case_pk_statement() -> Statement | None:
+    """On PostgreSQL, the statement that takes the next pk of the cases' sequence; None elsewhere.
+
+    With the pk in hand before the INSERT, the rows that refer to the case go in the same round trip.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    meta = Case._meta
+    return Statement("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
 
 
 def _postcode_area(digits: str):
@@ -136,7 +156,6 @@ def create_case(
     if data.channel == Channel.PARTNER_REFERRAL and referring_organisation is None:
         raise DomainError(_("A partner referral needs a referring organisation."))
     case = Case(
-        number=_next_case_number(local_received.year),
         channel=data.channel,
         referring_organisation=referring_organisation,
         referred_by=actor if referring_organisation is not None else None,
@@ -160,7 +179,7 @@ def create_case(
     # Validate the fields; not the foreign keys set here from rows just read (each would cost a
     # query), nor uniqueness and constraints: the database enforces them at the INSERT (the code
     # is random), and submit_referral turns the one a user can meet, the same reference twice,
-    # into "already referred".
+    # into "already referred". The number comes later.
     case.full_clean(
         exclude=[*_LOADED_RELATIONS, "number", "conflict_types"], validate_unique=False, validate_constraints=False
     )
@@ -168,7 +187,6 @@ def create_case(
     for row in parties:
         # The case is about to be created: it exists then and has no parties yet (one A and one B per case).
         row.full_clean(exclude=["case"], validate_constraints=False)
-    case.save()
     event = CaseEvent(
         case=case,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -177,14 +195,27 @@ def create_case(
         new_status=Status.NEW,
         milestone=CaseEvent.Milestone.RECEIVED,
     )
-    # What hangs on the new case, in one round trip (buurtbemiddeling.together); the event's pk is
-    # read back for the notification.
+    # Everything is built and checked before the case number is taken: the number's row lock queues
+    # every other new case until this transaction ends, so from here on it is round trips only
+    # (buurtbemiddeling.together). One for the number and, on PostgreSQL, the case's pk ...
+    pk_statement = _case_pk_statement()
+    number_rows, *pk_rows = run_together(_case_number_statement(local_received.year), *filter(None, [pk_statement]))
+    case.number = _case_number(local_received.year, number_rows)
+    if pk_rows:
+        ((case.pk,),) = pk_rows[0]
+    else:
+        # Elsewhere the case's pk comes from its own INSERT, which the rows below refer to.
+        run_together(Insert(case))
+    notification = _referrer_notification(case=case, event=event)
+    # ... and one for the case and what hangs on it: conflict types, parties, the received event, and
+    # the referrer's notification (it commits with the case or not at all; the minute sweep sends it).
     run_together(
+        *([Insert(case)] if pk_rows else []),
         *([_conflict_types_link(case, data.conflict_type_codes)] if data.conflict_type_codes else []),
         *([Insert(*parties)] if parties else []),
         Insert(event),
+        *([Insert(notification, ignore_conflicts=True)] if notification else []),
     )
-    _notify_referrer(case=case, event=event)
     return case
 
 
@@ -216,27 +247,34 @@ def _notify_referrer(*, case: Case, event: CaseEvent) -> None:
     commit). The key makes a second call for the same event a no-op. The email itself carries
     the case number, the partner's reference and a link, never what the case is about.
     """
+    notification = _referrer_notification(case=case, event=event)
+    if notification is not None:
+        schedule([notification])
+
+
+def _referrer_notification(*, case: Case, event: CaseEvent) -> Notification | None:
+    """The unsaved notification row for _notify_referrer; None when the referrer gets none.
+
+    The received milestone's key is the case's (one per case), another milestone's its event's: the
+    case must have its pk, and the event too unless it is the received one.
+    """
     if not event.milestone:
-        return
+        return None
     referrer = case.referred_by
     if referrer is None or not referrer.is_active or not referrer.email:
-        return
+        return None
     if event.milestone == CaseEvent.Milestone.RECEIVED:
         kind, key = Notification.Kind.REFERRAL_RECEIVED, f"referral_received:{case.pk}"
     else:
         kind, key = Notification.Kind.MILESTONE, f"milestone:{event.pk}"
-    schedule(
-        [
-            Notification(
-                kind=kind,
-                recipient=referrer,
-                subject_type=ContentType.objects.get_for_model(Case),
-                subject_id=case.pk,
-                key=key,
-                due_at=timezone.now(),
-                payload={"milestone": event.milestone, "event": event.pk},
-            )
-        ]
+    return Notification(
+        kind=kind,
+        recipient=referrer,
+        subject_type=ContentType.objects.get_for_model(Case),
+        subject_id=case.pk,
+        key=key,
+        due_at=timezone.now(),
+        payload={"milestone": event.milestone},
     )
 
 
