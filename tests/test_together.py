@@ -159,3 +159,34 @@ def test_an_insert_that_ignores_conflicts_skips_a_row_that_exists_and_writes_the
     assert all(r.pk is None and r._state.adding for r in rows)
     with pytest.raises(IntegrityError), transaction.atomic():
         run_together(Insert(row("together:2")))
+
+
+SYNCHRONOUS_COMMIT = Statement("SELECT current_setting('synchronous_commit')", [])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_not_durable_the_pipelines_own_commit_does_not_wait_for_the_disk_and_nothing_else_changes(coordinator):
+    case = factories.CaseFactory()
+    record = access_record(coordinator, action=AccessRecord.Action.CASE_PAGE, case=case)
+
+    with CaptureQueriesContext(connection) as queries:
+        written, setting, parties = run_together(
+            Insert(record), SYNCHRONOUS_COMMIT, Query(PARTIES, case=case.pk), durable=False
+        )
+
+    assert (written, setting, parties) == (None, [("off",)], [])
+    assert "set_config('synchronous_commit', 'off', true)" in queries[0]["sql"]
+    assert AccessRecord.objects.filter(pk=record.pk).exists()
+    # For that transaction alone: the next statements commit as always.
+    assert run_together(SYNCHRONOUS_COMMIT) == [[("on",)]]
+    assert run_together(SYNCHRONOUS_COMMIT, durable=True) == [[("on",)]]
+
+
+@pytest.mark.postgres
+def test_inside_a_transaction_not_durable_is_left_to_the_callers_transaction(cases):
+    with transaction.atomic():
+        (setting,) = run_together(SYNCHRONOUS_COMMIT, durable=False)
+        (still,) = run_together(SYNCHRONOUS_COMMIT)
+
+    assert setting == still == [("on",)]
