@@ -19,7 +19,7 @@ from mediators.selectors import DUO, lead_first
 from ..access import get_case_for_user
 from ..forms import CloseForm, ContactAttemptForm, HoldForm, NotSuitableForm, TriageTextForm
 from ..models import TRANSITIONS, Case, CaseEvent, Channel, ConflictType, Language, Outcome, Party, Status
-from ..querysets import possible_repeats
+from ..querysets import REPEATS_OF_CASE, reopen_since
 from ..templatetags.action_forms import EmptyActionForm
 
 HOME_QUEUE_SIZE = 10
@@ -204,12 +204,16 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     # record is written or the page fails. Its commit does not wait for the disk (durable=False): on
     # the bench that wait was a sixth of the page's time, and what it guards against, a crash of the
     # database server in the 0.6 s after the page was shown, would lose only that record.
-    _, parties, events, conflict_types, *duo = run_together(
+    _, parties, events, conflict_types, *coordinators_own = run_together(
         Insert(access_record(request.user, action=Action.CASE_PAGE, case=case)),
         Query(CASE_PARTIES, case=case.pk),
         Query(CASE_EVENTS, case=case.pk),
         Query(CASE_CONFLICT_TYPES, case=case.pk),
-        *([Query(DUO, case=case.pk)] if coordinator else []),
+        *(
+            [Query(DUO, case=case.pk), Query(REPEATS_OF_CASE, case=case.pk, since=reopen_since())]
+            if coordinator
+            else []
+        ),
         durable=False,
     )
     parties = _with_labels(case, parties)
@@ -222,10 +226,10 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     }
     intake_deadline = None
     if coordinator:
-        context["duo"] = lead_first(duo[0])
+        duo, context["repeats"] = coordinators_own
+        context["duo"] = lead_first(duo)
         context |= {name: EmptyActionForm(*ACTION_FORMS[name]) for name in ACTION_FORMS} | bound_forms
         context["actions"] = triage_actions(case)
-        context["repeats"] = possible_repeats(case, parties=parties)
         if case.status == Status.NEW:
             intake_deadline = context["intake_deadline"] = workdays.intake_deadline(case.received_at)
     context["links"] = {name: url_maker(viewname, "code")(case.code) for name, viewname in CASE_LINKS.items()}

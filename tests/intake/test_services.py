@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from unittest import mock
 
@@ -15,7 +16,7 @@ from buurtbemiddeling.models import Notification
 from cases import services
 from cases.forms import PhoneIntakeForm, ReferralForm, SelfReportForm
 from cases.models import Case, CaseEvent, Party, Status
-from cases.querysets import possible_repeats
+from cases.querysets import REPEATS_OF_CASE, reopen_since
 from cases.services import intake as intake_services
 from partners.models import Membership
 from tests import factories
@@ -280,10 +281,9 @@ def test_a_milestone_email_is_sent_while_the_referrer_is_still_a_member(referred
 
 def repeats_of(case, **kwargs):
     numbers = set(Case.objects.possible_repeats_of(case, **kwargs).values_list("number", flat=True))
-    # The case page's precompiled search finds the same, for every case of these tests.
-    parties = kwargs.pop("parties", None)
-    parties = list(case.parties.all()) if parties is None else parties
-    assert {repeat.number for repeat in possible_repeats(case, parties=parties, **kwargs)} == numbers
+    # The case page's precompiled search finds the same.
+    by_case = REPEATS_OF_CASE(case=case.pk, since=reopen_since(kwargs.get("now")))
+    assert {repeat.number for repeat in by_case} == numbers
     return numbers
 
 
@@ -359,6 +359,61 @@ def test_a_case_without_address_or_contacts_has_no_repeats():
     factories.CaseFactory(postcode="", house_number="")
 
     assert repeats_of(new) == set()
+
+
+def test_the_repeat_search_finds_what_a_plain_reading_of_the_rule_finds():
+    """Thirty cases drawn from few addresses, phones and emails (some left empty), checked against the
+    rule as written: another open or recently closed case sharing an address (the conflict's or a
+    party's postcode with house number) or a party's phone number or email address."""
+    rng = random.Random(9)
+    now = timezone.now()
+    places = [("7531 AB", "12"), ("7531 AB", "14"), ("7533 XX", "1"), ("", "3"), ("7522 NB", "")]
+    phones, emails = ["", "", "+31611112222", "+31633334444"], ["", "", "anna@example.nl", "bert@example.nl"]
+    for _ in range(30):
+        status = rng.choice([Status.NEW, Status.IN_MEDIATION, Status.CLOSED, Status.NOT_SUITABLE])
+        closed_at = (
+            now - timedelta(days=rng.choice([10, 400])) if status in (Status.CLOSED, Status.NOT_SUITABLE) else None
+        )
+        postcode, number = rng.choice(places)
+        case = factories.CaseFactory(
+            postcode=postcode,
+            house_number=number,
+            status=status,
+            received_at=now - timedelta(days=500),
+            closed_at=closed_at,
+        )
+        for role in rng.sample(["A", "B"], rng.randint(0, 2)):
+            postcode, number = rng.choice(places)
+            factories.PartyFactory(
+                case=case,
+                role=role,
+                postcode=postcode,
+                house_number=number,
+                phone=rng.choice(phones),
+                email=rng.choice(emails),
+            )
+    cases = list(Case.objects.prefetch_related("parties"))
+    since = reopen_since(now)
+
+    def keys(case):
+        addresses = {(case.postcode, case.house_number)} | {(p.postcode, p.house_number) for p in case.parties.all()}
+        return (
+            {(postcode, number) for postcode, number in addresses if postcode and number},
+            {p.phone for p in case.parties.all() if p.phone},
+            {p.email for p in case.parties.all() if p.email},
+        )
+
+    for case in cases:
+        mine = keys(case)
+        expected = {
+            other.number
+            for other in cases
+            if other.pk != case.pk
+            and (other.status not in (Status.CLOSED, Status.NOT_SUITABLE) or other.closed_at >= since)
+            and any(a & b for a, b in zip(mine, keys(other), strict=True))
+        }
+        assert repeats_of(case, now=now) == expected, case.number
+    assert sum(len(repeats_of(case, now=now)) for case in cases) > 30  # the draw made many repeats
 
 
 def test_the_service_area_in_words(service_area):

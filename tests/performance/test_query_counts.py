@@ -27,11 +27,13 @@ from bench.pages import PAGES, count_queries, find_targets
 # (accounts.backends). Whether the session passed its second step is read from the session, not
 # from django-otp's device table (no OTPMiddleware: one query less on every coordinator page). The
 # case page includes its access record (one INSERT); on PostgreSQL that INSERT and the reads of the
-# parties, timeline, conflict types and duo are one round trip (buurtbemiddeling.together), counted
-# here as the five statements they are. Outside a transaction (under the bench, in production) that
-# round trip carries a sixth statement, set_config('synchronous_commit', 'off', true): its commit does
-# not wait for the disk (run_together's durable=False); inside the test's transaction it is left out. The triage queue's page carries the
-# queue's length on each row (buurtbemiddeling.pagination): no COUNT query of its own.
+# parties, timeline, conflict types, duo and possible repeats (whose keys the database reads from the
+# case and its parties: cases.querysets.REPEATS_OF_CASE) are one round trip (buurtbemiddeling.together),
+# counted here as the six statements they are. Outside a transaction (under the bench, in production)
+# that round trip carries a seventh, set_config('synchronous_commit', 'off', true): its commit does not
+# wait for the disk (run_together's durable=False); inside the test's transaction it is left out.
+# The triage queue's page carries the queue's length on each row (buurtbemiddeling.pagination): no
+# COUNT query of its own.
 # The referral POST (12, was 24): the view's organisations, the form's conflict types and postcode
 # (the service's membership check and service area guard get their answers from the view's and the
 # form's look-ups in the same request: buurtbemiddeling.request_memo; create_case takes that wijk
