@@ -23,12 +23,14 @@ statements run one after the other with the same results.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 
 from .precompiled import Bound, Precompiled
 
@@ -175,6 +177,10 @@ class _InsertSQL:
         query = InsertQuery(type(objs[0]), on_conflict=on_conflict)
         query.insert_values(fields, objs)
         self.compiler = query.get_compiler(connection=connection)
+        # Rows as VALUES, not as the arrays that PostgreSQL's compiler UNNESTs for more than one row: that
+        # saves planning a long VALUES list, which a prepared statement does not plan again, and psycopg
+        # dumps each array in Python (0.4 ms of the referral's two parties, 14 columns).
+        self.compiler.assemble_as_sql = partial(SQLInsertCompiler.assemble_as_sql, self.compiler)
         # As bulk_create: a skipped row has nothing to read back, so nothing is read back at all.
         can_return = connection.features.can_return_rows_from_bulk_insert and on_conflict is None
         self.returning_fields = meta.db_returning_fields if can_return else []

@@ -107,11 +107,15 @@ def test_inserts_get_their_pks_and_a_statement_runs_in_its_place(cases):
     ]
     table = connection.ops.quote_name(Case._meta.db_table)
 
-    results = run_together(
-        Insert(*notes),
-        Statement(f"UPDATE {table} SET description = %s WHERE id = %s", ["Bijgewerkt", case.pk]),  # noqa: S608
-        Query(PARTIES, case=case.pk),
-    )
+    with CaptureQueriesContext(connection) as queries:
+        results = run_together(
+            Insert(*notes),
+            Statement(f"UPDATE {table} SET description = %s WHERE id = %s", ["Bijgewerkt", case.pk]),  # noqa: S608
+            Query(PARTIES, case=case.pk),
+        )
+
+    # Three rows of VALUES, not the arrays PostgreSQL's bulk_create would UNNEST (psycopg dumps those in Python).
+    assert "UNNEST" not in queries[0]["sql"] and queries[0]["sql"].count("), (") == 2
 
     assert results[:2] == [None, None] and len(results[2]) == 2
     stored = list(CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.NOTE).order_by("pk"))
