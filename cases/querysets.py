@@ -164,13 +164,13 @@ def _repeats(cases: CaseQuerySet, case: int, since: datetime) -> CaseQuerySet:
     if connection.vendor == "postgresql":
         # The matches first (an InitPlan), then their cases by pk. With "IN (...)" the planner, which
         # cannot know how few matches a case has, hash-joined them to every open case (9 ms, not 0.3).
-        among_matches = RawSQL(  # noqa: S611 - fixed SQL, the pk as a parameter
+        among_matches = RawSQL(  # noqa: S611  # nosec B611 - fixed SQL, the pk as a parameter
             f'"{cases.model._meta.db_table}"."id" = ANY(ARRAY({matches}))',
             [case] * 6,
             output_field=models.BooleanField(),
         )
     else:
-        among_matches = Q(pk__in=RawSQL(matches, [case] * 6))  # noqa: S611 - fixed SQL, the pk as a parameter
+        among_matches = Q(pk__in=RawSQL(matches, [case] * 6))  # noqa: S611  # nosec B611 - fixed SQL, the pk as a parameter
     return (
         cases.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
         .exclude(pk=case)
