@@ -132,15 +132,16 @@ def reopen_since(now: datetime | None = None) -> datetime:
 def _repeat_matches_sql() -> str:
     """The pks of the cases that share an address, phone number or email address with case %s.
 
-    The same keys as _repeat_keys, read by the database from the case and its parties: the search
-    needs no parties in hand, and goes in one round trip with the case page's other reads. Each
+    The keys are the case's and its parties' addresses (a postcode with a house number, both given)
+    and its parties' phone numbers and email addresses, read by the database: the search needs no
+    parties in hand, and goes in one round trip with the case page's other reads. Each
     branch is a join that an index serves (party_phone_idx, party_email_idx, party_address_idx,
     case_address_idx), with the partial indexes' own conditions, so that one plan serves every case.
     The case's pk is its only parameter, six times.
     """
     from .models import Case, Party
 
-    party, case = (f'"{model._meta.db_table}"' for model in (Party, Case))
+    party, case = (connection.ops.quote_name(model._meta.db_table) for model in (Party, Case))
     addresses = (
         f"SELECT postcode, house_number FROM {party} WHERE case_id = %s AND postcode <> '' AND house_number <> '' "  # noqa: S608  # nosec B608 - the models' table names
         f"UNION SELECT postcode, house_number FROM {case} WHERE id = %s AND postcode <> '' AND house_number <> ''"
@@ -165,7 +166,7 @@ def _repeats(cases: CaseQuerySet, case: int, since: datetime) -> CaseQuerySet:
         # The matches first (an InitPlan), then their cases by pk. With "IN (...)" the planner, which
         # cannot know how few matches a case has, hash-joined them to every open case (9 ms, not 0.3).
         among_matches = RawSQL(  # noqa: S611  # nosec B611 - fixed SQL, the pk as a parameter
-            f'"{cases.model._meta.db_table}"."id" = ANY(ARRAY({matches}))',
+            f"{connection.ops.quote_name(cases.model._meta.db_table)}.id = ANY(ARRAY({matches}))",
             [case] * 6,
             output_field=models.BooleanField(),
         )
