@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +8,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import CaseQuerySet
+from .querysets import CaseQuerySet, reopen_since
 
 
 class Status(models.TextChoices):
@@ -276,11 +275,7 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     def can_reopen(self, now) -> bool:
-        return (
-            self.status == Status.CLOSED
-            and self.closed_at is not None
-            and now - self.closed_at <= timedelta(days=settings.REOPEN_WINDOW_DAYS)
-        )
+        return self.status == Status.CLOSED and self.closed_at is not None and self.closed_at >= reopen_since(now)
 
 
 class Party(models.Model):

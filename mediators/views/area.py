@@ -8,9 +8,6 @@ user may do there is in cases.mediation (rights_for); the services check it agai
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
@@ -33,6 +30,7 @@ from cases import services
 from cases.access import get_case_for_user
 from cases.mediation import AGREEMENT_MEETING_KINDS, MEETING_STATUSES, ContactResult, default_follow_up_on, rights_for
 from cases.models import OPEN_STATUSES, Agreement, AgreementItem, Case, Meeting, Outcome, Status
+from cases.querysets import reopen_since
 
 from .. import calendar
 from ..mediation_forms import (
@@ -106,7 +104,7 @@ def _my_cases(user, *, now) -> tuple[list[dict], int]:
     if mediator is None:
         return [], 0
     cases, (proposal_count,) = run_together(
-        Query(MY_CASES, mediator=mediator, now=now, recently=now - timedelta(days=settings.REOPEN_WINDOW_DAYS)),
+        Query(MY_CASES, mediator=mediator, now=now, recently=reopen_since(now)),
         Query(OPEN_PROPOSAL_COUNT, mediator=mediator),
     )
     return cases, proposal_count
