@@ -81,8 +81,15 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # What APP_DIRS would give, behind a cached loader that compiles each template once per
+            # language, with its constant {% translate %} texts filled in (buurtbemiddeling.template_loaders).
+            "loaders": [
+                (
+                    "buurtbemiddeling.template_loaders.Loader",
+                    ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
