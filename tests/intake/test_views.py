@@ -554,6 +554,32 @@ def test_the_coordinator_sees_the_report_the_repeat_signal_and_the_actions(clien
     assert_csp_friendly(response)
 
 
+def test_each_possible_repeat_is_listed_with_its_link_status_and_date_of_closing(client, coordinator, referred_case):
+    from django.template.defaultfilters import date as date_filter
+
+    address = {"postcode": referred_case.postcode, "house_number": referred_case.house_number}
+    open_one = factories.CaseFactory(**address, number="2025-0100", status=Status.NEW)
+    closed_at = timezone.now() - timedelta(days=20)
+    closed_one = factories.CaseFactory(
+        **address,
+        number="2025-0101",
+        status=Status.CLOSED,
+        received_at=closed_at - timedelta(days=30),
+        closed_at=closed_at,
+        outcome="withdrawn",
+    )
+    client.force_login(coordinator)
+
+    html = client.get(reverse("cases:detail", kwargs={"code": referred_case.code})).content.decode()
+
+    def item(case) -> str:
+        return f'<li><a href="{reverse("cases:detail", kwargs={"code": case.code})}">{case.number}</a> ('
+
+    day = date_filter(timezone.localtime(closed_at), "SHORT_DATE_FORMAT")
+    assert f"{item(open_one)}nieuw)</li>" in html
+    assert f"{item(closed_one)}afgesloten, afgesloten {day})</li>" in html
+
+
 def test_the_mediator_sees_the_case_file_without_coordinator_actions_or_repeats(
     client, assigned_mediator, referred_case
 ):
