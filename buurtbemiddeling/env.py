@@ -106,7 +106,8 @@ def get_database(name: str, default_sqlite_path) -> dict:
             parts.port  # noqa: B018 - urlsplit raises ValueError on a bad port
         except ValueError:
             raise ImproperlyConfigured(f"{name} has an invalid port.") from None
-        config["ENGINE"] = "django.db.backends.postgresql"
+        # Django's backend with a health check that needs no round trip while the connection is quiet.
+        config["ENGINE"] = "buurtbemiddeling.postgresql"
         if get_bool("DATABASE_PREPARED_STATEMENTS", True):
             # Parameters bound by the server (psycopg's server-side binding) rather than written into the
             # SQL text, so that psycopg prepares a statement it has run PREPARE_THRESHOLD times on this

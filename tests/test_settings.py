@@ -113,7 +113,7 @@ class TestReaders:
     def test_a_postgres_url_is_parsed(self, monkeypatch):
         monkeypatch.setenv("SOME_DB", "postgres://bb:geheim@db.internal:5433/bemiddeling")
         config = env.get_database("SOME_DB", "/tmp/x.sqlite3")
-        assert config["ENGINE"] == "django.db.backends.postgresql"
+        assert config["ENGINE"] == "buurtbemiddeling.postgresql"
         assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
             "db.internal",
             5433,
