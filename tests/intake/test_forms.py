@@ -334,3 +334,24 @@ def test_the_error_summary_links_each_error_to_its_field_and_names_the_party(ser
     assert summary["id_a_name"] == "Partij A: Naam"
     assert summary["id_b_postcode"] == "Partij B: Postcode"
     assert summary["id_conflict_types_0"] == "Waar gaat het conflict over?"
+
+
+@pytest.mark.parametrize(
+    ("ticked", "message"),
+    [
+        ([], "Vink ten minste één soort conflict aan."),
+        (["noise-people", "no-such-kind"], "Kies uit de genoemde soorten conflict."),
+        (["noise\x00people"], "Null-tekens zijn niet toegestaan."),
+    ],
+)
+def test_kinds_of_conflict_that_do_not_exist_get_a_message(service_area, ticked, message):
+    errors = errors_of(ReferralForm(referral_data(conflict_types=ticked)))
+
+    assert errors["conflict_types"] == [message]
+
+
+def test_the_kinds_of_conflict_ticked_are_kept_in_the_forms_order(service_area):
+    form = ReferralForm(referral_data(conflict_types=["pets", "noise-people", "pets"]))
+
+    assert form.is_valid(), form.errors
+    assert [kind.code for kind in form.cleaned_data["conflict_types"]] == ["noise-people", "pets"]
