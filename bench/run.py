@@ -8,9 +8,9 @@
    warm-up and then about --requests requests per page (wrk runs for a time: the warm-up's throughput
    sets it), with as many connections as workers, in --rounds rounds: the pages take turns round after
    round (the referral POST, which adds cases, after all rounds of the others).
-4. p50 and p95 per page (the median of its rounds'), p95 as a ratio to /healthz's p95 of the same run,
-   the budgets, the peak memory (VmHWM) of each worker; a table on stdout, var/bench/results.json plus
-   a timestamped copy.
+4. p50 and p95 per page (the median of its rounds'), p95 as a ratio to /healthz's p95 measured just
+   before each round (the median of the rounds' ratios), the budgets, the peak memory (VmHWM) of each
+   worker; a table on stdout, var/bench/results.json plus a timestamped copy.
 
 Exit status 1 when a budget fails or a page answers something unexpected.
 
@@ -47,7 +47,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/buurtbemiddeling_benc
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 MEMORY_BUDGET_MB = 200
 MIN_SECONDS, MAX_SECONDS = 3, 120  # per round
-REWARM_SECONDS = 1  # before each round after the first
+REWARM_SECONDS = 1  # before each round of a page, after its floor
+FLOOR_SECONDS = 2  # /healthz just before each round of a page: that round's floor
 HOST = "127.0.0.1"
 
 
@@ -266,47 +267,60 @@ def run_wrk(args, port: int, page, path: str, cookie: str, body: str, seconds: i
 
 
 def measure(args, port: int, prepared: dict, pages, run_id: str) -> dict[str, list[dict]]:
-    """wrk's results per page, one per round.
+    """wrk's results per page, one per round; each round with the floor measured just before it.
 
     The pages take turns, round after round, so that a slow minute of a shared machine falls on one
     round of several pages rather than on every request of one page; report() takes the median of the
     rounds. The pages that write (the referral POST adds cases) have their rounds after all the others,
     so that every round of the triage queue sees the queue as seeded.
+
+    Each round of a page is preceded by FLOOR_SECONDS of /healthz (then a second of the page again,
+    not measured): the round's ratio is its p95 over that floor's p95, both measured within a few
+    seconds of each other. The speed of this shared machine drifts by a fifth or more within minutes,
+    and a floor measured once per round, up to a minute before the page (for the referral POST, after
+    all rounds of the others: several minutes), put that drift into the ratio. The healthz row shows
+    the median of all these floors.
     """
     from bench.pages import referral_form_data
 
     csrf = prepared["csrf"]
     per_round = math.ceil(args.requests / args.rounds)
     seconds: dict[str, int] = {}
+    floor_page = next(page for page in pages if page.name == "healthz")
     results: dict[str, list[dict]] = {page.name: [] for page in pages}
 
-    def one_round(page, number: int) -> None:
+    def wrk(page, seconds_: int, label: str) -> dict:
         cookie = f"csrftoken={csrf}"
         if page.persona:
             cookie += f"; sessionid={prepared['sessions'][page.persona]}"
         body = ""
         if page.method == "POST":
             body = urlencode(referral_form_data("__REFERENCE__") | {"csrfmiddlewaretoken": csrf}, doseq=True)
-        path = prepared["paths"][page.name]
+        return run_wrk(args, port, page, prepared["paths"][page.name], cookie, body, seconds_, label)
+
+    def one_round(page, number: int) -> None:
         if page.name not in seconds:
             # wrk runs for a time, not a count: the warm-up's throughput sets the time for a round.
-            warmup = run_wrk(args, port, page, path, cookie, body, args.warmup, f"{run_id}w")
+            warmup = wrk(page, args.warmup, f"{run_id}w")
             rate = warmup["requests"] / max(warmup["duration_us"] / 1e6, 0.001)
             seconds[page.name] = min(MAX_SECONDS, max(MIN_SECONDS, math.ceil(per_round / max(rate, 0.1))))
-        else:
-            # The other pages ran in between: a second of this one again, not measured, as the first
-            # round had its warm-up just before it.
-            run_wrk(args, port, page, path, cookie, body, REWARM_SECONDS, f"{run_id}w{number}")
-        result = run_wrk(args, port, page, path, cookie, body, seconds[page.name], f"{run_id}r{number}")
+        floor = wrk(floor_page, FLOOR_SECONDS, f"{run_id}f{number}")
+        results[floor_page.name].append(floor)
+        # The floor ran in between: a second of this page again, not measured.
+        wrk(page, REWARM_SECONDS, f"{run_id}w{number}")
+        result = wrk(page, seconds[page.name], f"{run_id}r{number}")
+        result["floor_latency_us"] = floor["latency_us"]
         results[page.name].append(result)
-        latency = result["latency_us"]
+        latency, floor_p95 = result["latency_us"], floor["latency_us"]["p95"]
         print(
             f"  {page.name:<20} round {number}/{args.rounds} {result['requests']:>6} requests"
-            f"  p50 {latency['p50'] / 1000:7.1f} ms  p95 {latency['p95'] / 1000:7.1f} ms",
+            f"  p50 {latency['p50'] / 1000:7.1f} ms  p95 {latency['p95'] / 1000:7.1f} ms"
+            f"  healthz p95 {floor_p95 / 1000:5.2f} ms  ratio {latency['p95'] / max(floor_p95, 1):5.1f}x",
             flush=True,
         )
 
-    readers = [page for page in pages if page.method == "GET"]
+    wrk(floor_page, args.warmup, f"{run_id}fw")
+    readers = [page for page in pages if page.method == "GET" and page is not floor_page]
     writers = [page for page in pages if page.method != "GET"]
     for number in range(1, args.rounds + 1):
         for page in readers:
@@ -320,7 +334,6 @@ def measure(args, port: int, prepared: dict, pages, run_id: str) -> dict[str, li
 def report(args, prepared: dict, measured: dict, memory: list, loads: dict, started_at: str) -> dict:
     from bench.pages import PAGES
 
-    floor = statistics.median([result["latency_us"]["p95"] for result in measured["healthz"]])
     rows = []
     for page in PAGES:
         if page.name not in measured:
@@ -330,7 +343,14 @@ def report(args, prepared: dict, measured: dict, memory: list, loads: dict, star
         p50, p95, p99 = (
             statistics.median([result["latency_us"][key] for result in rounds]) for key in ("p50", "p95", "p99")
         )
-        ratio = p95 / floor if floor else math.inf
+        # Each round's p95 over the floor measured just before it (measure()); the median of the rounds.
+        # For the healthz row itself: 1 by definition.
+        ratio = statistics.median(
+            [
+                result["latency_us"]["p95"] / result["floor_latency_us"]["p95"] if "floor_latency_us" in result else 1.0
+                for result in rounds
+            ]
+        )
         problems = sum(result["unexpected_status"] + sum(result["errors"].values()) for result in rounds)
         within = page.budget is None or ratio <= page.budget
         rows.append(
@@ -348,6 +368,14 @@ def report(args, prepared: dict, measured: dict, memory: list, loads: dict, star
                         "requests": result["requests"],
                         "p50_ms": round(result["latency_us"]["p50"] / 1000, 2),
                         "p95_ms": round(result["latency_us"]["p95"] / 1000, 2),
+                        **(
+                            {
+                                "healthz_p95_ms": round(result["floor_latency_us"]["p95"] / 1000, 2),
+                                "ratio": round(result["latency_us"]["p95"] / result["floor_latency_us"]["p95"], 2),
+                            }
+                            if "floor_latency_us" in result
+                            else {}
+                        ),
                     }
                     for result in rounds
                 ],
@@ -370,6 +398,7 @@ def report(args, prepared: dict, measured: dict, memory: list, loads: dict, star
             "requests_per_page": args.requests,
             "rounds": args.rounds,
             "warmup_seconds_per_page": args.warmup,
+            "healthz_seconds_before_each_round": FLOOR_SECONDS,
             "settings_module": os.environ["DJANGO_SETTINGS_MODULE"],
         },
         "data": prepared["data"],
