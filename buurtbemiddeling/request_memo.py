@@ -26,7 +26,12 @@ _memo: ContextVar[dict | None] = ContextVar("buurtbemiddeling_request_memo", def
 
 
 def per_request(function: Callable[P, T]) -> Callable[P, T]:
-    """Keep ``function``'s answer per (hashable) arguments for the rest of the current request."""
+    """Keep ``function``'s answer per (hashable) arguments for the rest of the current request.
+
+    ``function.remember(answer, *args, **kwargs)`` gives the answer for those arguments before the
+    first call asks: for a view that reads several such answers in one round trip
+    (buurtbemiddeling.together). Outside a request it does nothing.
+    """
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
@@ -38,6 +43,12 @@ def per_request(function: Callable[P, T]) -> Callable[P, T]:
             memo[key] = function(*args, **kwargs)
         return memo[key]
 
+    def remember(answer: T, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        memo = _memo.get()
+        if memo is not None:
+            memo[(function, args, tuple(sorted(kwargs.items())))] = answer
+
+    wrapper.remember = remember
     return wrapper
 
 

@@ -22,12 +22,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buurtbemiddeling.precompiled import Precompiled
-from buurtbemiddeling.request_memo import per_request
 from partners.models import Organisation
 
 from .models import Channel, ConflictType, Language, Outcome, Party
-from .services.intake import in_service_area, service_area_names
+from .services.intake import conflict_types, in_service_area, service_area_names
 from .services.lifecycle import CaseData, PartyData
 
 PHONE_REGION = "NL"  # numbers without a country code are Dutch
@@ -179,16 +177,6 @@ def _landlords():
 
 def _conflict_types():
     return ConflictType.objects.order_by("position", "name")
-
-
-# Every intake form checks the ticked kinds of conflict: compiled once per process (buurtbemiddeling.precompiled).
-CONFLICT_TYPES = Precompiled(_conflict_types, name="kinds of conflict")
-
-
-@per_request
-def conflict_types() -> list[ConflictType]:
-    """All kinds of conflict, in the form's order; read once per request."""
-    return CONFLICT_TYPES()
 
 
 class ConflictTypesField(forms.ModelMultipleChoiceField):
@@ -428,6 +416,22 @@ class IntakeForm(forms.Form):
                 self.add_error(f"{prefix}_landlord", _("Choose a landlord only when the home is rented."))
         self._clean_conflict_address(cleaned)
         return cleaned
+
+    @classmethod
+    def postcode_to_check(cls, data) -> str:
+        """The postcode whose area clean() will look up in ``data``, normalised as its field would; or "".
+
+        For a view that reads the area ahead, with its other lookups (cases.services.read_ahead_for_referral).
+        The conflict's postcode when one was typed, else party A's, as _clean_conflict_address decides when
+        the conflict's address is complete; an answer clean() does not ask for costs nothing but the read.
+        """
+        for name in ("c_postcode", "a_postcode"):
+            if typed := data.get(name):
+                try:
+                    return cls.base_fields[name].clean(typed)
+                except forms.ValidationError:
+                    return ""
+        return ""
 
     def _clean_conflict_address(self, cleaned) -> None:
         names = ("c_street", "c_house_number", "c_postcode")

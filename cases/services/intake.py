@@ -22,10 +22,11 @@ from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.request_memo import per_request
+from buurtbemiddeling.together import Query, run_together
 from partners.models import Membership, Organisation
 
-from ..models import Case, CaseEvent, Channel, Neighbourhood
-from .lifecycle import CaseData, create_case, neighbourhood_for_postcode
+from ..models import Case, CaseEvent, Channel, ConflictType, Neighbourhood
+from .lifecycle import POSTCODE_AREA, CaseData, create_case, neighbourhood_for_postcode, neighbourhood_of_areas
 
 REPORTED_CHANNELS = frozenset({Channel.PHONE, Channel.EMAIL, Channel.WALK_IN})
 
@@ -114,9 +115,37 @@ def referring_organisations_queryset(user: int):
     ).order_by("name")
 
 
+def _conflict_types():
+    return ConflictType.objects.order_by("position", "name")
+
+
 # Asked on every referral: compiled once per process (buurtbemiddeling.precompiled).
 REFERRAL = Precompiled(_referral, name="referral by reference")
 REFERRING_ORGANISATIONS = Precompiled(referring_organisations_queryset, name="referring organisations")
+CONFLICT_TYPES = Precompiled(_conflict_types, name="kinds of conflict")
+
+
+@per_request
+def conflict_types() -> list[ConflictType]:
+    """All kinds of conflict, in the intake forms' order: what their ticked codes are checked against."""
+    return CONFLICT_TYPES()
+
+
+def read_ahead_for_referral(user: int, postcode: str) -> None:
+    """A referral's reference data in one round trip, kept for the rest of the request (request_memo).
+
+    The organisations the user refers for, the kinds of conflict, and the area of ``postcode`` (the one
+    the form will check, IntakeForm.postcode_to_check; none when it is ""): without this, three round
+    trips one after the other, asked by the view, the form's fields and the form's clean().
+    """
+    statements = [Query(REFERRING_ORGANISATIONS, user=user), Query(CONFLICT_TYPES)]
+    if postcode:
+        statements.append(Query(POSTCODE_AREA, digits=postcode[:4]))
+    organisations, kinds, *areas = run_together(*statements)
+    referring_organisations.remember(organisations, user)
+    conflict_types.remember(kinds)
+    if postcode:
+        neighbourhood_for_postcode.remember(neighbourhood_of_areas(areas[0]), postcode)
 
 
 @per_request

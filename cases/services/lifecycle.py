@@ -86,7 +86,11 @@ POSTCODE_AREA = Precompiled(_postcode_area, name="postcode area")
 # Per request: an intake form checks the postcode, then the intake service's guard asks again.
 @per_request
 def neighbourhood_for_postcode(postcode: str) -> Neighbourhood | None:
-    areas = POSTCODE_AREA(digits=postcode[:4])
+    return neighbourhood_of_areas(POSTCODE_AREA(digits=postcode[:4]))
+
+
+def neighbourhood_of_areas(areas: list[PostcodeArea]) -> Neighbourhood | None:
+    """The wijk of POSTCODE_AREA's answer."""
     return areas[0].neighbourhood if areas else None
 
 

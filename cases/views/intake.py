@@ -25,6 +25,7 @@ from buurtbemiddeling.roles import Role
 from ..forms import PhoneIntakeForm, ReferralForm, SelfReportForm, organisation_choice_form
 from ..services import (
     existing_referral,
+    read_ahead_for_referral,
     referring_organisations,
     referring_organisations_queryset,
     register_reported_case,
@@ -41,6 +42,9 @@ SELF_REPORT_RATE_GROUP = "self_report"
 @role_required(Role.REFERRER)
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # What the view, the form and the service will look up, read in one round trip.
+        read_ahead_for_referral(request.user.pk, ReferralForm.postcode_to_check(request.POST))
     choices = referring_organisations(request.user.pk)
     if not choices:
         return render(request, "cases/referral_form.html", {"form": None})

@@ -75,3 +75,21 @@ def test_different_postcodes_get_their_own_answers(service_area):
     RequestMemoMiddleware(view)(RequestFactory().get("/"))
 
     assert answers == [service_area["oost"], service_area["dolphia"], service_area["zuid"], None]
+
+
+def test_an_answer_remembered_ahead_is_the_one_a_call_gets_within_the_request_and_only_there(service_area):
+    answers = []
+
+    def view(request):
+        neighbourhood_for_postcode.remember(service_area["dolphia"], "7531 AB")
+        answers.extend([neighbourhood_for_postcode("7531 AB"), neighbourhood_for_postcode("7545 EF")])
+        return HttpResponse()
+
+    with CaptureQueriesContext(connection) as queries:
+        RequestMemoMiddleware(view)(RequestFactory().get("/"))
+    assert answers == [service_area["dolphia"], service_area["zuid"]]
+    assert postcode_lookups(queries) == 1  # 7545 only
+
+    # Outside a request there is no memo: remembering keeps nothing.
+    neighbourhood_for_postcode.remember(service_area["dolphia"], "7531 AB")
+    assert neighbourhood_for_postcode("7531 AB") == service_area["oost"]

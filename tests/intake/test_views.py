@@ -76,6 +76,40 @@ def test_a_referral_is_stored_with_the_organisation_of_the_login(
     assert f"Uw verwijzing is ontvangen als zaak {case.number}" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "conflict_address",
+    [{}, {"c_street": "Dolphiastraat", "c_house_number": "3", "c_postcode": " 7533-xy "}],
+    ids=["at party A's address", "at an address of its own"],
+)
+def test_a_referral_reads_its_organisations_kinds_of_conflict_and_postcode_area_once_and_together(
+    client, referrer, service_area, conflict_address
+):
+    """cases.services.read_ahead_for_referral: one round trip (a psycopg pipeline) on PostgreSQL."""
+    from django.db import connection
+    from psycopg.pq import PipelineStatus
+
+    lookups = {"partners_organisation": [], "cases_conflicttype": [], "cases_postcodearea": []}
+
+    def observe(execute, sql, params, many, context):
+        table = next((table for table in lookups if sql.startswith("SELECT") and f'FROM "{table}"' in sql), None)
+        if table is not None:
+            pgconn = getattr(connection.connection, "pgconn", None)
+            lookups[table].append(pgconn is not None and pgconn.pipeline_status != PipelineStatus.OFF)
+        return execute(sql, params, many, context)
+
+    client.force_login(referrer)
+    with connection.execute_wrapper(observe):
+        response = client.post(REFERRAL_URL, referral_data(**conflict_address))
+
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.neighbourhood == (service_area["dolphia"] if conflict_address else service_area["oost"])
+    # Asked by the view, the form's fields, the form's clean() and the service's guards: read once.
+    assert {table: len(reads) for table, reads in lookups.items()} == dict.fromkeys(lookups, 1)
+    if connection.vendor == "postgresql":
+        assert all(in_pipeline for reads in lookups.values() for in_pipeline in reads)
+
+
 def test_an_invalid_referral_stores_nothing_and_keeps_what_was_typed(client, referrer, service_area):
     client.force_login(referrer)
 

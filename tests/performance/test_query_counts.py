@@ -34,10 +34,11 @@ from bench.pages import PAGES, count_queries, find_targets
 # wait for the disk (run_together's durable=False); inside the test's transaction it is left out.
 # The triage queue's page carries the queue's length on each row (buurtbemiddeling.pagination): no
 # COUNT query of its own.
-# The referral POST (12, was 24): the view's organisations, the form's conflict types and postcode
-# (the service's membership check and service area guard get their answers from the view's and the
-# form's look-ups in the same request: buurtbemiddeling.request_memo; create_case takes that wijk
-# instead of looking it up again), then one statement per table
+# The referral POST (12, was 24): the organisations, all kinds of conflict and the postcode's area,
+# read ahead by the view in one round trip on PostgreSQL (cases.services.read_ahead_for_referral;
+# the form's fields and clean(), the service's membership check and service area guard get their
+# answers from it: buurtbemiddeling.request_memo; create_case takes that wijk instead of looking it
+# up again), then one statement per table
 # written: the case number upsert, the case, its conflict types (INSERT ... SELECT by code instead
 # of reading them again), its parties (one bulk INSERT), the event, the notification. The service
 # no longer looks for an earlier referral before writing: the unique constraint refuses a second
