@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from partners.models import Organisation
 
 from .models import Channel, ConflictType, Language, Outcome, Party
-from .services.intake import conflict_types, in_service_area, service_area_names
+from .services.intake import conflict_types, conflict_types_queryset, in_service_area, service_area_names
 from .services.lifecycle import CaseData, PartyData
 
 PHONE_REGION = "NL"  # numbers without a country code are Dutch
@@ -175,10 +175,6 @@ def _landlords():
     return Organisation.objects.filter(kind=Organisation.Kind.HOUSING, is_active=True).order_by("name")
 
 
-def _conflict_types():
-    return ConflictType.objects.order_by("position", "name")
-
-
 class ConflictTypesField(forms.ModelMultipleChoiceField):
     """The kinds of conflict, by code: checked against the list of all kinds, not by a query of their own.
 
@@ -303,7 +299,7 @@ class IntakeForm(forms.Form):
         landlords = _landlords()
         self.fields["a_landlord"].queryset = landlords
         self.fields["b_landlord"].queryset = landlords
-        self.fields["conflict_types"].queryset = _conflict_types()
+        self.fields["conflict_types"].queryset = conflict_types_queryset()
         # Said once above the conflict's address, not again under its postcode.
         self.conflict_address_hint = _("Leave the conflict's address empty when it is party A's address.")
 

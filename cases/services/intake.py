@@ -115,14 +115,14 @@ def referring_organisations_queryset(user: int):
     ).order_by("name")
 
 
-def _conflict_types():
+def conflict_types_queryset():
     return ConflictType.objects.order_by("position", "name")
 
 
 # Asked on every referral: compiled once per process (buurtbemiddeling.precompiled).
 REFERRAL = Precompiled(_referral, name="referral by reference")
 REFERRING_ORGANISATIONS = Precompiled(referring_organisations_queryset, name="referring organisations")
-CONFLICT_TYPES = Precompiled(_conflict_types, name="kinds of conflict")
+CONFLICT_TYPES = Precompiled(conflict_types_queryset, name="kinds of conflict")
 
 
 @per_request
