@@ -5,8 +5,8 @@ answers one after the other: on the bench's machine each round trip costs 0.3 to
 request's time before the query's own work (issue 9). In pipeline mode psycopg sends all of them,
 PostgreSQL runs them in order, and the answers come back together::
 
-    parties, events = run_together(Query(CASE_PARTIES, case=7), Query(CASE_EVENTS, case=7))
-    _, parties = run_together(Insert(AccessRecord(...)), Query(CASE_PARTIES, case=7))
+    parties, events = run_together(Query(CASE_PARTIES, code=code), Query(CASE_EVENTS, code=code))
+    _, parties = run_together(Insert(AccessRecord(...)), Query(CASE_PARTIES, code=code))
 
 A ``Query`` is a ``Precompiled`` query with its values; its result is what the call would give. An
 ``Insert`` is one or more new instances of a model, written as ``bulk_create`` writes them (one
@@ -37,7 +37,7 @@ from .precompiled import Bound, Precompiled
 
 @dataclass(frozen=True, init=False)
 class Query:
-    """A precompiled query and its values: ``Query(CASE_PARTIES, case=7)``."""
+    """A precompiled query and its values: ``Query(CASE_PARTIES, code=code)``."""
 
     precompiled: Precompiled
     values: dict[str, Any]

@@ -121,7 +121,7 @@ class CaseQuerySet(models.QuerySet):
         database reads them from the case and its parties (_repeat_matches_sql). The case page runs
         the same search as REPEATS_OF_CASE, in the round trip of its other reads.
         """
-        return _repeats(self, case.pk, reopen_since(now))
+        return _repeats(self, case.code, reopen_since(now))
 
 
 def reopen_since(now: datetime | None = None) -> datetime:
@@ -130,27 +130,29 @@ def reopen_since(now: datetime | None = None) -> datetime:
 
 
 def _repeat_matches_sql() -> str:
-    """The pks of the cases that share an address, phone number or email address with case %s.
+    """The pks of the cases that share an address, phone number or email address with the case of code %s.
 
     The keys are the case's and its parties' addresses (a postcode with a house number, both given)
     and its parties' phone numbers and email addresses, read by the database: the search needs no
     parties in hand, and goes in one round trip with the case page's other reads. Each
     branch is a join that an index serves (party_phone_idx, party_email_idx, party_address_idx,
     case_address_idx), with the partial indexes' own conditions, so that one plan serves every case.
-    The case's pk is its only parameter, six times.
+    The case's code is its only parameter, six times: the case's pk is looked up by it (one InitPlan
+    each), so that the search can go in the round trip that reads the case itself.
     """
     from .models import Case, Party
 
     party, case = (connection.ops.quote_name(model._meta.db_table) for model in (Party, Case))
+    pk = f"(SELECT id FROM {case} WHERE code = %s)"  # noqa: S608  # nosec B608 - the model's table name
     addresses = (
-        f"SELECT postcode, house_number FROM {party} WHERE case_id = %s AND postcode <> '' AND house_number <> '' "  # noqa: S608  # nosec B608 - the models' table names
-        f"UNION SELECT postcode, house_number FROM {case} WHERE id = %s AND postcode <> '' AND house_number <> ''"
+        f"SELECT postcode, house_number FROM {party} WHERE case_id = {pk} AND postcode <> '' AND house_number <> '' "  # noqa: S608  # nosec B608 - the models' table names
+        f"UNION SELECT postcode, house_number FROM {case} WHERE id = {pk} AND postcode <> '' AND house_number <> ''"
     )
     return (
         f"SELECT other.case_id FROM {party} mine JOIN {party} other ON other.phone = mine.phone "  # noqa: S608  # nosec B608 - the models' table names
-        f"WHERE mine.case_id = %s AND mine.phone <> '' AND other.phone <> '' "
+        f"WHERE mine.case_id = {pk} AND mine.phone <> '' AND other.phone <> '' "
         f"UNION SELECT other.case_id FROM {party} mine JOIN {party} other ON other.email = mine.email "
-        f"WHERE mine.case_id = %s AND mine.email <> '' AND other.email <> '' "
+        f"WHERE mine.case_id = {pk} AND mine.email <> '' AND other.email <> '' "
         f"UNION SELECT other.case_id FROM ({addresses}) place JOIN {party} other "
         f"ON other.postcode = place.postcode AND other.house_number = place.house_number "
         f"UNION SELECT other.id FROM ({addresses}) place JOIN {case} other "
@@ -158,36 +160,38 @@ def _repeat_matches_sql() -> str:
     )
 
 
-def _repeats(cases: CaseQuerySet, case: int, since: datetime) -> CaseQuerySet:
+def _repeats(cases: CaseQuerySet, code, since: datetime) -> CaseQuerySet:
     from .models import OPEN_STATUSES
 
     matches = _repeat_matches_sql()
+    # The code as the database takes it (a uuid on PostgreSQL, hex on SQLite), as Django's lookups give it.
+    params = [cases.model._meta.get_field("code").get_db_prep_value(code, connection)] * 6
     if connection.vendor == "postgresql":
         # The matches first (an InitPlan), then their cases by pk. With "IN (...)" the planner, which
         # cannot know how few matches a case has, hash-joined them to every open case (9 ms, not 0.3).
-        among_matches = RawSQL(  # noqa: S611  # nosec B611 - fixed SQL, the pk as a parameter
+        among_matches = RawSQL(  # noqa: S611  # nosec B611 - fixed SQL, the code as a parameter
             f"{connection.ops.quote_name(cases.model._meta.db_table)}.id = ANY(ARRAY({matches}))",
-            [case] * 6,
+            params,
             output_field=models.BooleanField(),
         )
     else:
-        among_matches = Q(pk__in=RawSQL(matches, [case] * 6))  # noqa: S611  # nosec B611 - fixed SQL, the pk as a parameter
+        among_matches = Q(pk__in=RawSQL(matches, params))  # noqa: S611  # nosec B611 - fixed SQL, the code as a parameter
     return (
         cases.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
-        .exclude(pk=case)
+        .exclude(code=code)
         .filter(among_matches)
         .only("code", "number", "status", "received_at", "closed_at")
         .order_by("-received_at", "-pk")
     )
 
 
-def _repeats_of_case(case: int, since: datetime) -> CaseQuerySet:
+def _repeats_of_case(code, since: datetime) -> CaseQuerySet:
     from .models import Case
 
-    return _repeats(Case.objects.all(), case, since)
+    return _repeats(Case.objects.all(), code, since)
 
 
-# Case.objects.possible_repeats_of(case) by the case's pk, with since=reopen_since(): compiled once per
+# Case.objects.possible_repeats_of(case) by the case's code, with since=reopen_since(): compiled once per
 # process, for the case page's round trip (buurtbemiddeling.together).
 REPEATS_OF_CASE = Precompiled(_repeats_of_case, name="possible repeats of a case")
 

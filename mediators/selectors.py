@@ -182,10 +182,11 @@ def matching_queue():
 # both read with those pages' other queries (buurtbemiddeling.together).
 
 
-def _duo(case: int):
-    # Ordered by role only: the default ordering (case, role) joins the case table just to sort one case's rows.
+def _duo(code):
+    """The active assignments of the case with ``code`` (by code: it goes in the round trip that reads the case)."""
+    # Ordered by role only: the default ordering (case, role) would sort by the case's columns too.
     return (
-        Assignment.objects.filter(case_id=case, status__in=Assignment.Status.active())
+        Assignment.objects.filter(case__code=code, status__in=Assignment.Status.active())
         .select_related("mediator__user")
         # What _matching.html shows (the mediator's name: Mediator.__str__): not the users' passwords and the rest.
         .only(

@@ -41,7 +41,7 @@ def duos():
         co = factories.MediatorFactory(user__first_name="", user__last_name="", user__username=f"cor{n}")
         factories.AssignmentFactory(case=case, mediator=co, role=Assignment.Role.CO, status=co_status)
         factories.AssignmentFactory(case=case, mediator=lead, role=Assignment.Role.LEAD, status=lead_status)
-        made.append(lead_first(DUO(case=case.pk)))
+        made.append(lead_first(DUO(code=case.code)))
     return made
 
 

@@ -66,11 +66,11 @@ def case_file():
 
 
 def parties_of(case_file) -> list[Party]:
-    return [party for case in case_file for party in _with_labels(case, CASE_PARTIES(case=case.pk))]
+    return [party for case in case_file for party in _with_labels(case, CASE_PARTIES(code=case.code))]
 
 
 def timeline_of(case) -> list[CaseEvent]:
-    return _timeline(case, CASE_EVENTS(case=case.pk))
+    return _timeline(case, CASE_EVENTS(code=case.code))
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

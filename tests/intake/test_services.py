@@ -282,7 +282,7 @@ def test_a_milestone_email_is_sent_while_the_referrer_is_still_a_member(referred
 def repeats_of(case, **kwargs):
     numbers = set(Case.objects.possible_repeats_of(case, **kwargs).values_list("number", flat=True))
     # The case page's precompiled search finds the same.
-    by_case = REPEATS_OF_CASE(case=case.pk, since=reopen_since(kwargs.get("now")))
+    by_case = REPEATS_OF_CASE(code=case.code, since=reopen_since(kwargs.get("now")))
     assert {repeat.number for repeat in by_case} == numbers
     return numbers
 

@@ -26,12 +26,13 @@ from bench.pages import PAGES, count_queries, find_targets
 # Every logged-in page loads its user with the user's groups (roles) in one query
 # (accounts.backends). Whether the session passed its second step is read from the session, not
 # from django-otp's device table (no OTPMiddleware: one query less on every coordinator page). The
-# case page includes its access record (one INSERT); on PostgreSQL that INSERT and the reads of the
-# parties, timeline, conflict types, duo and possible repeats (whose keys the database reads from the
-# case and its parties: cases.querysets.REPEATS_OF_CASE) are one round trip (buurtbemiddeling.together),
-# counted here as the six statements they are. Outside a transaction (under the bench, in production)
-# that round trip carries a seventh, set_config('synchronous_commit', 'off', true): its commit does not
-# wait for the disk (run_together's durable=False); inside the test's transaction it is left out.
+# case page includes its access record (one INSERT); on PostgreSQL the case, that INSERT and the reads
+# of the parties, timeline, conflict types, duo and possible repeats (all by the case's code; the
+# repeats' keys the database reads from the case and its parties: cases.querysets.REPEATS_OF_CASE)
+# are one round trip (buurtbemiddeling.together), counted here as the seven statements they are.
+# Outside a transaction (under the bench, in production) that round trip carries an eighth,
+# set_config('synchronous_commit', 'off', true): its commit does not wait for the disk
+# (run_together's durable=False); inside the test's transaction it is left out.
 # The triage queue's page carries the queue's length on each row (buurtbemiddeling.pagination): no
 # COUNT query of its own.
 # The referral POST (12, was 24): the organisations, all kinds of conflict and the postcode's area,

@@ -149,8 +149,8 @@ def test_every_case_page_writes_exactly_one_record(client, case, lead, users):
         response = client.get(url)
         assert response.status_code == 200, url
         records = _new_records(since)
-        assert [(r.user_id, r.case_id, r.action, r.detail) for r in records] == [
-            (users[who].pk, case.pk, action, detail)
+        assert [(r.user_id, r.case_id, r.action, r.detail, r.at) for r in records] == [
+            (users[who].pk, case.pk, action, detail, timezone.now())
         ], url
 
 
