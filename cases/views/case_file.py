@@ -223,6 +223,7 @@ def render_case_page(request: HttpRequest, case: Case, **bound_forms) -> HttpRes
     access to the case's personal data and is recorded, once per request.
     """
     coordinator = is_coordinator(request.user)
+    # The access record and the reads it records, in one round trip; durable=False as in case_detail.
     _, *reads = run_together(
         Insert(access_record(request.user, action=Action.CASE_PAGE, case=case)),
         *_case_page_reads(case.code, coordinator=coordinator),
