@@ -38,7 +38,7 @@ def per_request(function: Callable[P, T]) -> Callable[P, T]:
         memo = _memo.get()
         if memo is None:
             return function(*args, **kwargs)
-        key = (function, args, tuple(sorted(kwargs.items())))
+        key = _key(function, args, kwargs)
         if key not in memo:
             memo[key] = function(*args, **kwargs)
         return memo[key]
@@ -46,10 +46,14 @@ def per_request(function: Callable[P, T]) -> Callable[P, T]:
     def remember(answer: T, /, *args: P.args, **kwargs: P.kwargs) -> None:
         memo = _memo.get()
         if memo is not None:
-            memo[(function, args, tuple(sorted(kwargs.items())))] = answer
+            memo[_key(function, args, kwargs)] = answer
 
     wrapper.remember = remember
     return wrapper
+
+
+def _key(function: Callable, args: tuple, kwargs: dict) -> tuple:
+    return (function, args, tuple(sorted(kwargs.items())))
 
 
 class RequestMemoMiddleware:
