@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling import generation
+from buurtbemiddeling.forms import QuickCopyForm
 from partners.models import Organisation
 
 from .models import ConflictType, Neighbourhood, Status
@@ -89,7 +90,7 @@ def filter_choices() -> FilterChoices:
     return generation.cached(f"cases:dashboard-filter-choices:v1:{get_language()}", compute_filter_choices)
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(QuickCopyForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,

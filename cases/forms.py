@@ -22,6 +22,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buurtbemiddeling.forms import QuickCopyForm
 from partners.models import Organisation
 
 from .models import Channel, ConflictType, Language, Outcome, Party
@@ -200,7 +201,7 @@ class ConflictTypesField(forms.ModelMultipleChoiceField):
         return chosen
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(QuickCopyForm):
     """The facts of a case, as a referrer, a resident or a coordinator gives them.
 
     Field names start with ``a_`` (party A: who reports or is referred), ``b_`` (party B, the

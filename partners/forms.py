@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.forms import QuickCopyForm
+
 from .models import Convenant
 
 
@@ -30,7 +32,7 @@ def _year_end(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(QuickCopyForm):
     class Kind:
         MONTH, QUARTER, YEAR, CONVENANT_YEAR, CUSTOM = "month", "quarter", "year", "convenant_year", "custom"
 
