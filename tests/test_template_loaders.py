@@ -7,11 +7,12 @@ loader renders it, in Dutch and in English, whichever language compiled the temp
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Engine, engines
+from django.template import Context, Engine, NodeList, engines
+from django.template.loader_tags import BlockNode
 from django.utils import translation
 
 from buurtbemiddeling import template_loaders
-from buurtbemiddeling.template_loaders import TranslatedText
+from buurtbemiddeling.template_loaders import NodesByTypeKept, TranslatedText
 
 TEMPLATES = {
     "base.html": (
@@ -91,3 +92,27 @@ def test_the_constant_texts_are_filled_in_when_the_template_is_compiled():
 def test_the_project_renders_its_templates_through_this_loader():
     [loader] = engines["django"].engine.template_loaders
     assert isinstance(loader, template_loaders.Loader)
+
+
+def test_a_parent_template_walks_its_nodes_for_the_blocks_once(monkeypatch):
+    ours = engine("buurtbemiddeling.template_loaders.Loader")
+    walks = []
+    walk = NodeList.get_nodes_by_type
+
+    def counted(self, nodetype):
+        walks.append(nodetype)
+        return walk(self, nodetype)
+
+    monkeypatch.setattr(NodeList, "get_nodes_by_type", counted)
+    with translation.override("nl"):
+        first = ours.get_template("page.html").render(Context(CONTEXTS[0]))
+        walked_once = len(walks)
+        again = [ours.get_template("page.html").render(Context(context)) for context in CONTEXTS * 3]
+    assert again[0] == first
+    # {% extends %} asks base.html for its {% block %} nodes on every render: the walk is made once.
+    assert len(walks) == walked_once
+    assert BlockNode in walks
+    base = ours.get_template("base.html")
+    assert isinstance(base.nodelist, NodesByTypeKept)
+    # Each caller gets a list of its own.
+    assert base.nodelist.get_nodes_by_type(BlockNode) is not base.nodelist.get_nodes_by_type(BlockNode)
