@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ExpressionWrapper, F, IntegerField, Value
+from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessRecord
 from audit.services import access_record
+from buurtbemiddeling import together
 from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
@@ -194,3 +196,109 @@ def test_inside_a_transaction_not_durable_is_left_to_the_callers_transaction(cas
         (still,) = run_together(SYNCHRONOUS_COMMIT)
 
     assert setting == still == [("on",)]
+
+
+# The INSERT's SQL kept per shape (_InsertSQL) -------------------------------------------------
+
+
+def _a_case(cases, coordinator):
+    seeded = cases[0]
+    case = Case(
+        number="2099-0001",
+        channel=seeded.channel,
+        referring_organisation=seeded.referring_organisation,
+        referred_by=coordinator,
+        partner_reference="REF-1",
+        description="Geluid, 's nachts.",
+        street="Proefstraat",
+        house_number="12",
+        postcode="7531 AB",
+        neighbourhood=seeded.neighbourhood,
+        consent_given=True,
+        consent_at=timezone.now(),
+        consent_recorded_by=coordinator,
+        received_at=timezone.now(),
+        as_submitted={"party_a": {"name": "Anna"}, "conflict_types": ["noise-people"]},
+    )
+    return (case,)
+
+
+def _two_parties(cases, coordinator, case=None):
+    case = case or cases[0]
+    return (
+        Party(case=case, role=Party.Role.A, name="Anna", phone="+31612345678", interpreter_needed=True),
+        Party(case=case, role=Party.Role.B, name="Bert", email="bert@example.nl"),
+    )
+
+
+def _an_event(cases, coordinator):
+    return (CaseEvent(case=cases[0], actor=coordinator, created_at=timezone.now(), kind=CaseEvent.Kind.NOTE),)
+
+
+def _a_notification(cases, coordinator):
+    return (
+        Notification(
+            kind=Notification.Kind.MILESTONE,
+            recipient=coordinator,
+            subject_id=cases[0].pk,
+            payload={"milestone": "received", "n": 1},
+            key=f"test:{cases[0].pk}",
+            due_at=timezone.now(),
+        ),
+    )
+
+
+@pytest.mark.parametrize("ignore_conflicts", [False, True])
+@pytest.mark.parametrize("make", [_a_case, _two_parties, _an_event, _a_notification])
+def test_an_insert_of_a_kept_shape_has_the_sql_and_values_django_compiles(
+    make, ignore_conflicts, cases, coordinator, monkeypatch
+):
+    # One moment for both (auto_now fields take the time when the values are prepared).
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    together._insert_sql.clear()
+    objs = make(cases, coordinator)
+
+    compiled = together._InsertSQL(objs, connection, ignore_conflicts=ignore_conflicts)
+    assert len(together._insert_sql) == 1  # compiled by Django, and kept
+    kept = together._InsertSQL(objs, connection, ignore_conflicts=ignore_conflicts)
+
+    def values(insert):
+        # psycopg's Jsonb has no equality of its own: compare what it wraps.
+        return [getattr(value, "obj", value) for value in insert.params]
+
+    assert kept.sql == compiled.sql
+    assert values(kept) == values(compiled)
+    assert kept.returning_fields == compiled.returning_fields
+    assert ("ON CONFLICT" in kept.sql or "OR IGNORE" in kept.sql) == ignore_conflicts
+
+
+def test_inserts_of_a_kept_shape_are_written_and_read_back_as_before(cases, coordinator):
+    together._insert_sql.clear()
+    first, second = (_two_parties(cases, coordinator, case=factories.CaseFactory()) for _ in range(2))
+    for parties in (first, second):  # compiled, then from the kept SQL
+        run_together(Insert(*parties))
+    # In one round trip on PostgreSQL; elsewhere run_together leaves inserts to bulk_create.
+    assert len(together._insert_sql) == (1 if connection.vendor == "postgresql" else 0)
+    assert all(party.pk is not None and not party._state.adding for party in first + second)
+    stored = {row.pk: (row.name, row.phone, row.interpreter_needed) for row in Party.objects.all()}
+    for party in first + second:
+        assert stored[party.pk] == (party.name, party.phone, party.interpreter_needed)
+
+
+def test_a_value_given_as_sql_is_compiled_every_time_and_not_kept(cases):
+    together._insert_sql.clear()
+    by_sql = CaseEvent(case=cases[0], kind=CaseEvent.Kind.NOTE, created_at=Now(), text="nu")
+    plain = CaseEvent(case=cases[0], kind=CaseEvent.Kind.NOTE, created_at=timezone.now(), text="nu")
+
+    with_sql = together._InsertSQL((by_sql,), connection)
+    assert not together._insert_sql
+    kept = together._InsertSQL((plain,), connection)
+    assert with_sql.sql != kept.sql and len(with_sql.params) == len(kept.params) - 1
+    # The shape kept is the plain one: a second value as SQL is not given the kept text.
+    assert (
+        together._InsertSQL((CaseEvent(case=cases[0], kind="note", created_at=Now()),), connection).sql == with_sql.sql
+    )
+
+    run_together(Insert(by_sql), Insert(plain))
+    assert CaseEvent.objects.filter(pk__in=[by_sql.pk, plain.pk], text="nu").count() == 2
