@@ -70,35 +70,37 @@ def _copy_choices(choices, memo):
     return list(choices) if _flat(choices) else copy.deepcopy(choices, memo)
 
 
-def copy_widget(widget: forms.Widget, memo: dict) -> forms.Widget:
-    """copy.deepcopy(widget, memo), made directly for Django's own copies (Widget, ChoiceWidget)."""
-    if id(widget) in memo:
-        return memo[id(widget)]
-    method = type(widget).__deepcopy__
-    if method not in _WIDGET_COPIES or not _copies_as_plain_object(type(widget)):
-        return copy.deepcopy(widget, memo)
-    result = _plain_copy(widget)
+def _copy(obj, memo: dict, copies: frozenset, fill):
+    """copy.deepcopy(obj, memo), made directly when obj's class uses one of ``copies`` and copies as a plain object.
+
+    ``copies`` are Django's own __deepcopy__ methods; ``fill(original, copy, method, memo)`` completes the
+    plain copy as that method would. Anything else goes to copy.deepcopy.
+    """
+    if id(obj) in memo:
+        return memo[id(obj)]
+    method = type(obj).__deepcopy__
+    if method not in copies or not _copies_as_plain_object(type(obj)):
+        return copy.deepcopy(obj, memo)
+    result = _plain_copy(obj)
+    memo[id(obj)] = result
+    fill(obj, result, method, memo)
+    return result
+
+
+def _fill_widget(widget, result, method, memo) -> None:
+    # Widget.__deepcopy__ ...
     result.attrs = widget.attrs.copy()
     if method is _CHOICE_WIDGET:
+        # ... and ChoiceWidget's.
         if _flat(widget.choices):
             # What the choices setter would make of a copy of them: normalised already, the same list again.
             result._choices = list(widget.choices)
         else:
             result.choices = copy.copy(widget.choices)
-    memo[id(widget)] = result
-    return result
 
 
-def copy_field(field: forms.Field, memo: dict) -> forms.Field:
-    """copy.deepcopy(field, memo), made directly for Django's own copies (Field, ChoiceField, ModelChoiceField)."""
-    if id(field) in memo:
-        return memo[id(field)]
-    method = type(field).__deepcopy__
-    if method not in _FIELD_COPIES or not _copies_as_plain_object(type(field)):
-        return copy.deepcopy(field, memo)
+def _fill_field(field, result, method, memo) -> None:
     # Field.__deepcopy__ ...
-    result = _plain_copy(field)
-    memo[id(field)] = result
     result.widget = copy_widget(field.widget, memo)
     result.error_messages = field.error_messages.copy()
     result.validators = field.validators[:]
@@ -107,7 +109,16 @@ def copy_field(field: forms.Field, memo: dict) -> forms.Field:
     elif method is _MODEL_CHOICE_FIELD and field.queryset is not None:
         # ... and ModelChoiceField's (not ChoiceField's): a new queryset, and with it the widget's choices.
         result.queryset = field.queryset.all()
-    return result
+
+
+def copy_widget(widget: forms.Widget, memo: dict) -> forms.Widget:
+    """copy.deepcopy(widget, memo), made directly for Django's own copies (Widget, ChoiceWidget)."""
+    return _copy(widget, memo, _WIDGET_COPIES, _fill_widget)
+
+
+def copy_field(field: forms.Field, memo: dict) -> forms.Field:
+    """copy.deepcopy(field, memo), made directly for Django's own copies (Field, ChoiceField, ModelChoiceField)."""
+    return _copy(field, memo, _FIELD_COPIES, _fill_field)
 
 
 class _Fields(dict):
