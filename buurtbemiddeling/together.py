@@ -191,7 +191,7 @@ class _InsertSQL:
         self.table = meta.db_table
         columns = tuple(f.attname for f in fields)
         key = (type(objs[0]), columns, len(objs), on_conflict, connection.vendor, connection.alias)
-        params = _plain_values(fields, objs, connection)
+        params = plain_values(fields, objs, connection)
         if params is not None and key in _insert_sql:
             self.sql, self.returning_fields, self.converters = _insert_sql[key]
             self.params = params
@@ -227,15 +227,20 @@ class _InsertSQL:
             for obj, row in zip(self.objs, rows, strict=True):
                 for value, field in zip(row, self.returning_fields, strict=True):
                     setattr(obj, field.attname, value)
-        for obj in self.objs:
-            if obj.pk is None:
-                # As bulk_create: a row written with ignore_conflicts has no pk read back and stays unsaved.
-                continue
-            obj._state.adding = False
-            obj._state.db = using
+        mark_saved(self.objs, using)
 
 
-def _plain_values(fields: list, objs: tuple[Model, ...], connection) -> list | None:
+def mark_saved(objs, using: str) -> None:
+    """Mark instances written by an INSERT of one's own as saved in ``using``, as Django's own INSERT does."""
+    for obj in objs:
+        if obj.pk is None:
+            # As bulk_create: a row written with ignore_conflicts has no pk read back and stays unsaved.
+            continue
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def plain_values(fields: list, objs: tuple[Model, ...], connection) -> list | None:
     """The INSERT's values as SQLInsertCompiler prepares them, row by row; None when one needs SQL of its own.
 
     As the compiler: ``pre_save(obj, add=True)`` (auto_now fields take their time here), then

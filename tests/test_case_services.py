@@ -152,6 +152,16 @@ class TestCreateCase:
             third = create_case(data=CaseData(channel="phone"), consent_given=True)
         assert [first.number, second.number, third.number] == ["2026-0001", "2026-0002", "2027-0001"]
 
+    @pytest.mark.parametrize(("last", "number"), [(41, "2026-0042"), (9998, "2026-9999"), (9999, "2026-10000")])
+    def test_numbers_have_at_least_four_digits_and_grow_past_them(self, last, number):
+        # On PostgreSQL the case's INSERT takes and formats the number itself (_numbered_case_insert).
+        CaseNumberSequence.objects.create(year=2026, last=last)
+        with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=AMS), tick=False):
+            case = create_case(data=CaseData(channel="phone"), consent_given=True)
+        assert case.number == number
+        assert Case.objects.get(pk=case.pk).number == number
+        assert CaseNumberSequence.objects.get(year=2026).last == last + 1
+
     def test_it_uses_the_amsterdam_year_at_new_year(self):
         # 23:30 UTC on 31 December is already 1 January in Amsterdam.
         with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):

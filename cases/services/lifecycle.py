@@ -15,7 +15,7 @@ from buurtbemiddeling.models import Notification
 from buurtbemiddeling.notifications import schedule
 from buurtbemiddeling.precompiled import Precompiled
 from buurtbemiddeling.request_memo import per_request
-from buurtbemiddeling.together import Insert, Statement, run_together
+from buurtbemiddeling.together import Insert, Statement, mark_saved, plain_values, run_together
 
 from ..models import (
     TRANSITIONS,
@@ -36,20 +36,24 @@ class IllegalTransition(DomainError):
     pass
 
 
-def _case_number_statement(year: int) -> Statement:
-    """The statement that hands out the next number of ``year``; run it inside a transaction.
+def _case_number_upsert() -> str:
+    """SQL that hands out the next number of the year in its one parameter, returning it (``last``).
 
-    One statement: the year's row is created at 1 or counted up, and the new value returned.
-    Its row lock is held until the caller's transaction ends, so concurrent creators queue on
-    that row instead of reading the same value; two first cases of a year cannot both insert it
-    (ON CONFLICT). PostgreSQL and SQLite (3.35+) both speak this upsert with RETURNING.
+    The year's row is created at 1 or counted up. Its row lock is held until the transaction ends,
+    so concurrent creators queue on that row instead of reading the same value; two first cases of
+    a year cannot both insert it (ON CONFLICT). PostgreSQL and SQLite (3.35+) both speak this
+    upsert with RETURNING.
     """
     table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-    return Statement(
+    return (
         f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608  # nosec B608 - the model's table name
-        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-        [year],
+        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
     )
+
+
+def _case_number_statement(year: int) -> Statement:
+    """The statement that hands out the next number of ``year``; run it inside a transaction."""
+    return Statement(_case_number_upsert(), [year])
 
 
 def _case_number(year: int, rows: list[tuple]) -> str:
@@ -73,6 +77,33 @@ def _case_pk_statement() -> Statement | None:
         return None
     meta = Case._meta
     return Statement("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
+
+
+def _numbered_case_insert(case: Case, year: int) -> Statement:
+    """The INSERT of ``case`` (its pk set) that takes the case's number of ``year`` itself (PostgreSQL).
+
+    The number's row lock queues every other new case until COMMIT. Taken by the last statement
+    before COMMIT, it is held for that statement and the COMMIT only, not while the case's other
+    rows are written: they refer to the case before it exists, which PostgreSQL allows because
+    Django makes every foreign key DEFERRABLE INITIALLY DEFERRED (checked at COMMIT). Returns the
+    number. The number is formatted as _case_number formats it: at least four digits.
+    """
+    meta = Case._meta
+    number = meta.get_field("number")
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not number]
+    values = plain_values(fields, (case,), connection)
+    if values is None:
+        raise TypeError("A field of Case needs SQL of its own in an INSERT: write it in _numbered_case_insert.")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [*fields, number])
+    placeholders = ", ".join(["%s"] * len(fields))
+    return Statement(
+        f"WITH taken AS ({_case_number_upsert()}) "  # noqa: S608  # nosec B608 - the model's table and column names
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}, "
+        "(SELECT %s || lpad(last::text, greatest(4, length(last::text)), '0') FROM taken)) "
+        f"RETURNING {quote(number.column)}",
+        [year, *values, f"{year}-"],
+    )
 
 
 def _postcode_area(digits: str):
@@ -200,26 +231,33 @@ def create_case(
         milestone=CaseEvent.Milestone.RECEIVED,
     )
     # Everything is built and checked before the case number is taken: the number's row lock queues
-    # every other new case until this transaction ends, so from here on it is round trips only
-    # (buurtbemiddeling.together). One for the number and, on PostgreSQL, the case's pk ...
+    # every other new case until this transaction ends, so from then on it is round trips only
+    # (buurtbemiddeling.together).
+    year = local_received.year
     pk_statement = _case_pk_statement()
-    number_rows, *pk_rows = run_together(_case_number_statement(local_received.year), *filter(None, [pk_statement]))
-    case.number = _case_number(local_received.year, number_rows)
-    if pk_rows:
-        ((case.pk,),) = pk_rows[0]
-    else:
-        # Elsewhere the case's pk comes from its own INSERT, which the rows below refer to.
+    if pk_statement is None:
+        # SQLite: the number, then the case, whose pk comes from its own INSERT, then the rest.
+        case.number = _next_case_number(year)
         run_together(Insert(case))
+    else:
+        # PostgreSQL: the case's pk from its sequence (no lock), so that the rows that refer to the case
+        # are written before it; the case's INSERT, which takes the number, comes last.
+        ((case.pk,),) = run_together(pk_statement)[0]
     notification = _referrer_notification(case=case, event=event)
-    # ... and one for the case and what hangs on it: conflict types, parties, the received event, and
+    # One round trip for the case and what hangs on it: conflict types, parties, the received event, and
     # the referrer's notification (it commits with the case or not at all; the minute sweep sends it).
-    run_together(
-        *([Insert(case)] if pk_rows else []),
+    statements = [
         *([_conflict_types_link(case, data.conflict_type_codes)] if data.conflict_type_codes else []),
         *([Insert(*parties)] if parties else []),
         Insert(event),
         *([Insert(notification, ignore_conflicts=True)] if notification else []),
-    )
+    ]
+    if pk_statement is None:
+        run_together(*statements)
+    else:
+        number_rows = run_together(*statements, _numbered_case_insert(case, year))[-1]
+        ((case.number,),) = number_rows
+        mark_saved((case,), connection.alias)
     return case
 
 
