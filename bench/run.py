@@ -64,8 +64,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
-        help="rounds per page, taking turns with the other pages; each figure is the median of the rounds' (3)",
+        default=5,
+        help="rounds per page, taking turns with the other pages; each figure is the median of the rounds' (5)",
     )
     parser.add_argument("--reuse-db", action="store_true", help="keep the database of the last run (no seeding)")
     parser.add_argument("--pages", default="", help="comma-separated subset of pages (healthz is always measured)")
