@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
@@ -66,6 +67,10 @@ class SessionLifetimeMiddleware:
     def _check(self, request: HttpRequest) -> None:
         if SESSION_KEY not in request.session:
             return
+        # The session names a user, who is loaded now: the rest of the request reads them directly
+        # instead of through AuthenticationMiddleware's SimpleLazyObject, whose every attribute look-up
+        # (a few hundred on a page: templates, decorators, querysets) is a Python-level call.
+        request.user = get_user(request)
         if not request.user.is_authenticated:
             # The session names a user who may no longer log in (deactivated or deleted).
             request.session.flush()

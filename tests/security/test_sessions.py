@@ -73,3 +73,20 @@ def test_a_deactivated_user_is_logged_out_on_the_next_request(client, coordinato
     coordinator.is_active = True
     coordinator.save(update_fields=["is_active"])
     assert not is_logged_in(client)
+
+
+def test_the_rest_of_a_request_gets_the_sessions_user_itself_not_a_lazy_stand_in(client, coordinator):
+    # SessionLifetimeMiddleware loads the user of a session anyway; it hands on the user, so that views
+    # and templates do not look every attribute up through AuthenticationMiddleware's SimpleLazyObject.
+    from django.contrib.auth import get_user_model
+
+    log_in(client, coordinator)
+    response = client.get(reverse("cases:coordinator_home"))
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert type(user) is get_user_model()
+    assert user.pk == coordinator.pk
+    # An anonymous request keeps Django's lazy user (nothing loads it unless a view asks).
+    client.logout()
+    response = client.get(reverse("login"))
+    assert not response.wsgi_request.user.is_authenticated
