@@ -83,9 +83,16 @@ def _pipeline_supported(connection) -> bool:
 
 # Makes the commit of the transaction it runs in not wait for the write-ahead log to reach disk.
 _NO_WAIT_FOR_FLUSH = Statement("SELECT set_config('synchronous_commit', 'off', true)", [])
+# Makes the prepared statements of the transaction it runs in use their generic plan.
+_GENERIC_PLANS = Statement("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", [])
 
 
-def run_together(*statements: Query | Insert | Statement, using: str = DEFAULT_DB_ALIAS, durable: bool = True) -> list:
+def run_together(
+    *statements: Query | Insert | Statement,
+    using: str = DEFAULT_DB_ALIAS,
+    durable: bool = True,
+    generic_plans: bool = False,
+) -> list:
     """Each statement's result (a Query's list, a Statement's rows, None for an Insert).
 
     In one round trip where possible.
@@ -96,11 +103,20 @@ def run_together(*statements: Query | Insert | Statement, using: str = DEFAULT_D
     flushed to disk (synchronous_commit off, for it alone). A crash of PostgreSQL or its machine within
     about 0.6 s (three times wal_writer_delay) may then lose them; it never corrupts or half-applies
     anything. Inside an atomic block the caller's transaction decides, and this is ignored.
+
+    ``generic_plans=True``, for queries whose best plan does not depend on their values (Mijn zaken,
+    driven by one mediator's assignments): in that transaction alone, a prepared statement is run with
+    its generic plan instead of being planned again for each set of values. PostgreSQL chooses by its
+    cost estimates, and planned Mijn zaken's query afresh on every run: 0.70 ms of its CPU, 0.32 ms with
+    the generic plan (the same path: the mediator's assignments, then their cases). Not for a query
+    whose plan should follow its values (the triage queue's count of one status: 3 ms custom, 23 ms
+    generic). Plans only: the results are the same. Ignored inside an atomic block, as ``durable``.
     """
     connection = connections[using]
-    if not durable and not connection.in_atomic_block and _pipeline_supported(connection):
-        _, *results = run_together(_NO_WAIT_FOR_FLUSH, *statements, using=using)
-        return results
+    if not connection.in_atomic_block and _pipeline_supported(connection):
+        prefix = [*([_NO_WAIT_FOR_FLUSH] if not durable else []), *([_GENERIC_PLANS] if generic_plans else [])]
+        if prefix:
+            return run_together(*prefix, *statements, using=using)[len(prefix) :]
     bound = [item.precompiled.bind(item.values) if isinstance(item, Query) else None for item in statements]
     if not _pipeline_supported(connection) or any(
         b is None for b, item in zip(bound, statements, strict=True) if isinstance(item, Query)

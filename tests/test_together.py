@@ -302,3 +302,35 @@ def test_a_value_given_as_sql_is_compiled_every_time_and_not_kept(cases):
 
     run_together(Insert(by_sql), Insert(plain))
     assert CaseEvent.objects.filter(pk__in=[by_sql.pk, plain.pk], text="nu").count() == 2
+
+
+PLAN_CACHE_MODE = Statement("SELECT current_setting('plan_cache_mode')", [])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_generic_plans_hold_for_the_pipelines_own_transaction_only_and_change_no_result(cases):
+    first = cases[0]
+    expected = PARTIES(case=first.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        setting, parties = run_together(PLAN_CACHE_MODE, Query(PARTIES, case=first.pk), generic_plans=True)
+
+    assert setting == [("force_generic_plan",)]
+    assert [(p.pk, p.name) for p in parties] == [(p.pk, p.name) for p in expected]
+    assert "set_config('plan_cache_mode', 'force_generic_plan', true)" in queries[0]["sql"]
+    # The next statements are planned as PostgreSQL chooses again.
+    assert run_together(PLAN_CACHE_MODE) == [[("auto",)]]
+    # With durable=False as well: both settings, in that one transaction.
+    sync, mode = run_together(SYNCHRONOUS_COMMIT, PLAN_CACHE_MODE, durable=False, generic_plans=True)
+    assert (sync, mode) == ([("off",)], [("force_generic_plan",)])
+    assert run_together(SYNCHRONOUS_COMMIT, PLAN_CACHE_MODE) == [[("on",)], [("auto",)]]
+
+
+@pytest.mark.postgres
+def test_inside_a_transaction_generic_plans_are_left_to_the_callers_transaction(cases):
+    with transaction.atomic():
+        (mode,) = run_together(PLAN_CACHE_MODE, generic_plans=True)
+        (still,) = run_together(PLAN_CACHE_MODE)
+
+    assert mode == still == [("auto",)]

@@ -103,9 +103,12 @@ def _my_cases(user, *, now) -> tuple[list[dict], int]:
     mediator = mediator_pk_of(user)
     if mediator is None:
         return [], 0
+    # Generic plans: both are driven by the mediator's assignments whatever the values, and PostgreSQL
+    # otherwise planned MY_CASES afresh on every visit (buurtbemiddeling.together.run_together).
     cases, (proposal_count,) = run_together(
         Query(MY_CASES, mediator=mediator, now=now, recently=reopen_since(now)),
         Query(OPEN_PROPOSAL_COUNT, mediator=mediator),
+        generic_plans=True,
     )
     return cases, proposal_count
 

@@ -47,10 +47,13 @@ from bench.pages import PAGES, count_queries, find_targets
 # for an earlier referral only when the form does not validate), and the service adds
 # no transaction of its own around create_case's (one savepoint pair less). The foreign keys,
 # uniqueness and constraints of the new rows are left to the database instead of being read back
-# first by full_clean (cases.services.lifecycle.create_case). On PostgreSQL one statement more (13):
-# the case's pk is taken from its sequence together with the number, so that the case and every row
-# that refers to it go in one round trip, and the number's row lock is held for two round trips
-# instead of five (create_case).
+# first by full_clean (cases.services.lifecycle.create_case). On PostgreSQL the same 12, differently:
+# the case's pk is taken from its sequence first, so that every row that refers to the case goes in
+# one round trip with it, and the case's own INSERT, last, takes the number in the same statement
+# (its row lock is then held for that statement and COMMIT only).
+# Mijn zaken: the user, then its cases and the count of proposals in one round trip; outside a
+# transaction (under the bench) that round trip carries a fourth statement, set_config of
+# plan_cache_mode (run_together's generic_plans=True); inside the test's transaction it is left out.
 # These counts are taken inside the test's transaction, where nothing is cached
 # (buurtbemiddeling.generation): they are the pages computed afresh. Under the bench, with committed
 # data, the report reads its figures from the cache: 3 queries (user with groups, the generation,
