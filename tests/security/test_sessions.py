@@ -79,6 +79,7 @@ def test_the_rest_of_a_request_gets_the_sessions_user_itself_not_a_lazy_stand_in
     # SessionLifetimeMiddleware loads the user of a session anyway; it hands on the user, so that views
     # and templates do not look every attribute up through AuthenticationMiddleware's SimpleLazyObject.
     from django.contrib.auth import get_user_model
+    from django.utils.functional import SimpleLazyObject
 
     log_in(client, coordinator)
     response = client.get(reverse("cases:coordinator_home"))
@@ -89,4 +90,5 @@ def test_the_rest_of_a_request_gets_the_sessions_user_itself_not_a_lazy_stand_in
     # An anonymous request keeps Django's lazy user (nothing loads it unless a view asks).
     client.logout()
     response = client.get(reverse("login"))
+    assert type(response.wsgi_request.user) is SimpleLazyObject
     assert not response.wsgi_request.user.is_authenticated
