@@ -189,15 +189,6 @@ def test_not_durable_the_pipelines_own_commit_does_not_wait_for_the_disk_and_not
     assert run_together(SYNCHRONOUS_COMMIT, durable=True) == [[("on",)]]
 
 
-@pytest.mark.postgres
-def test_inside_a_transaction_not_durable_is_left_to_the_callers_transaction(cases):
-    with transaction.atomic():
-        (setting,) = run_together(SYNCHRONOUS_COMMIT, durable=False)
-        (still,) = run_together(SYNCHRONOUS_COMMIT)
-
-    assert setting == still == [("on",)]
-
-
 # The INSERT's SQL kept per shape (_InsertSQL) -------------------------------------------------
 
 
@@ -328,9 +319,14 @@ def test_generic_plans_hold_for_the_pipelines_own_transaction_only_and_change_no
 
 
 @pytest.mark.postgres
-def test_inside_a_transaction_generic_plans_are_left_to_the_callers_transaction(cases):
+@pytest.mark.parametrize(
+    ("setting", "option", "as_always"),
+    [(SYNCHRONOUS_COMMIT, {"durable": False}, "on"), (PLAN_CACHE_MODE, {"generic_plans": True}, "auto")],
+    ids=["not durable", "generic plans"],
+)
+def test_inside_a_transaction_the_option_is_left_to_the_callers_transaction(cases, setting, option, as_always):
     with transaction.atomic():
-        (mode,) = run_together(PLAN_CACHE_MODE, generic_plans=True)
-        (still,) = run_together(PLAN_CACHE_MODE)
+        (during,) = run_together(setting, **option)
+        (still,) = run_together(setting)
 
-    assert mode == still == [("auto",)]
+    assert during == still == [(as_always,)]
