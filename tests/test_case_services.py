@@ -193,6 +193,18 @@ class TestCreateCase:
             create_case(data=CaseData(channel="partner_referral"), consent_given=True)
         assert not Case.objects.exists()
 
+    def test_an_unsaved_organisation_is_refused_not_written_as_none(self, coordinator):
+        # As Django's own save and bulk_create: the case would otherwise be written without its organisation.
+        unsaved = factories.OrganisationFactory.build()
+        with pytest.raises(ValueError, match="unsaved related object"):
+            create_case(
+                data=CaseData(channel="partner_referral"),
+                actor=coordinator,
+                referring_organisation=unsaved,
+                consent_given=True,
+            )
+        assert not Case.objects.exists()
+
     def test_a_failed_party_rolls_back_the_whole_case(self):
         data = CaseData(channel="phone", parties=(PartyData(role="A", email="not an email"),))
         with pytest.raises(Exception):  # noqa: B017 - ValidationError from full_clean

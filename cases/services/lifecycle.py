@@ -88,6 +88,9 @@ def _numbered_case_insert(case: Case, year: int) -> Statement:
     Django makes every foreign key DEFERRABLE INITIALLY DEFERRED (checked at COMMIT). Returns the
     number. The number is formatted as _case_number formats it: at least four digits.
     """
+    # As Django's own INSERT (and Insert, which this replaces here): refuse an unsaved related object
+    # rather than write its foreign key as NULL.
+    case._prepare_related_fields_for_save(operation_name="save")
     meta = Case._meta
     number = meta.get_field("number")
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not number]
